@@ -1,0 +1,177 @@
+/**
+ * The report: one versioned JSON document, the contract between the engine, the CLI
+ * (`inspect --json`, `--out report.json`) and the webview. Field names are stable once
+ * shipped: add fields, never rename them; bump REPORT_VERSION on a breaking change.
+ * Labels and predictions are class names, not indices.
+ */
+import type { DatasetKind } from './data/types';
+
+export const REPORT_VERSION = 1;
+
+export type ScaleName = 'unit' | 'symmetric' | 'imagenet' | 'raw' | 'none' | 'custom';
+
+/** How examples become model inputs. Saved next to the data so a run can be repeated exactly. */
+export interface PreprocessConfig {
+  layout: 'NCHW' | 'NHWC' | 'flat';
+  channels: number;
+  height: number;
+  width: number;
+  /** unit: x/255; symmetric: x/127.5-1; imagenet: (x/255-mean)/std with ImageNet stats;
+   *  raw: 0..255 as floats; none: values passed through (float arrays); custom: (x/255-mean)/std. */
+  scale: ScaleName;
+  mean?: number[];
+  std?: number[];
+}
+
+export type OutputKind = 'logits' | 'probabilities' | 'sigmoid';
+
+export interface TopClass {
+  class: string;
+  p: number;
+}
+
+export interface RankedExample {
+  index: number;
+  source: string;
+  label: string;
+  predicted: string;
+  /** p(predicted) */
+  confidence: number;
+  /** p(label) */
+  pLabel: number;
+  /** cross-entropy: -ln p(label) */
+  loss: number;
+  /** p(label) - max over other classes of p */
+  margin: number;
+  top: TopClass[];
+}
+
+export interface LabelIssue {
+  index: number;
+  source: string;
+  label: string;
+  /** The class confident learning would assign instead. */
+  suggested: string;
+  /** How likely the given label is wrong, 0..1, higher first: 1 - label quality
+   *  (self-confidence: 1 - p(label); normalized margin: (1 - margin) / 2). */
+  score: number;
+  pLabel: number;
+  pSuggested: number;
+}
+
+export interface PerClassMetrics {
+  class: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+  averagePrecision: number;
+}
+
+export interface AveragedMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  meanConfidence: number;
+  accuracy: number;
+}
+
+export interface Histogram {
+  /** bin edges, length = counts.length + 1 */
+  edges: number[];
+  counts: number[];
+}
+
+export interface PrCurve {
+  class: string;
+  averagePrecision: number;
+  /** Down-sampled (recall, precision) points, recall ascending. */
+  points: { recall: number; precision: number }[];
+}
+
+export interface CoverageCurve {
+  /** Sorted by coverage ascending: answer only when confidence >= threshold. */
+  points: { coverage: number; accuracy: number; threshold: number }[];
+  targetAccuracy: number;
+  /** Largest fraction of examples that can be answered at >= targetAccuracy (0 if none). */
+  coverageAtTarget: number;
+  thresholdAtTarget: number | null;
+}
+
+export interface LabelPermutation {
+  /** True when re-mapping predicted classes to labels would raise accuracy sharply. */
+  suspected: boolean;
+  accuracy: number;
+  accuracyAfter: number;
+  /** Only the classes that move: predicted class -> label it seems to mean. */
+  mapping: { predicted: string; label: string }[];
+  message: string;
+}
+
+export interface SkippedExample {
+  index: number;
+  source: string;
+  reason: string;
+}
+
+export type LabelIssueRanking = 'self-confidence' | 'normalized-margin';
+
+export interface Report {
+  version: typeof REPORT_VERSION;
+  tool: { name: 'mistake-lens'; version: string };
+  createdAt: string;
+  model: {
+    path: string;
+    inputName: string;
+    outputName: string;
+    outputKind: OutputKind;
+    opset: number | null;
+  };
+  data: {
+    path: string;
+    kind: DatasetKind;
+    preprocess: PreprocessConfig;
+  };
+  /** The execution provider that really ran. */
+  executionProvider: string;
+  /** Why an earlier provider in the list was not used (e.g. CUDA could not load). */
+  executionProviderNotes: string[];
+  classes: string[];
+  /** Examples the model ran on (unreadable ones are in `skipped`, not counted here). */
+  numExamples: number;
+  numLabelled: number;
+  accuracy: number;
+  /** Wrong predictions, most confident first (capped by --top). */
+  mistakes: RankedExample[];
+  /** Lowest p(label) first (capped by --top). */
+  hardest: RankedExample[];
+  labelIssueRanking: LabelIssueRanking;
+  /** Likely label errors by confident learning, most likely first (capped by --top). */
+  labelIssues: LabelIssue[];
+  /** Confident-learning estimate of how many labels in the data are wrong. */
+  estimatedLabelErrors: number;
+  /** confusion[true][predicted], in `classes` order. */
+  confusion: number[][];
+  perClass: PerClassMetrics[];
+  macro: AveragedMetrics;
+  micro: AveragedMetrics;
+  /** Expected calibration error over `reliability` bins (15 equal-width bins). */
+  ece: number;
+  reliability: ReliabilityBin[];
+  prCurves: PrCurve[];
+  coverage: CoverageCurve;
+  histograms: { loss: Histogram; confidence: Histogram };
+  labelPermutation: LabelPermutation;
+  /** Unreadable or undecodable inputs: counted and listed, the run went on without them. */
+  skipped: SkippedExample[];
+  numSkipped: number;
+  /** Examples whose model output held NaN or Inf: excluded from rankings and metrics. */
+  nonFinite: { count: number; examples: { index: number; source: string }[] };
+  timing: { seconds: number; examplesPerSecond: number };
+}
