@@ -6,6 +6,7 @@ for test/unit/analysis; the TypeScript code under test never produces them.
 Run from the repository root with the Debian python (numpy 1.24, scikit-learn 1.2, scipy 1.10):
     /usr/bin/python3 scripts/analysis-cases/make_cases.py
 """
+import base64
 import json
 import os
 import sys
@@ -52,16 +53,8 @@ def flip(labels, c, rate):
 
 
 def encode_probs(p):
-    """Flat list, float32 values written with their shortest round-trip repr; non-finite as strings."""
-    out = []
-    for v in p.reshape(-1):
-        if np.isnan(v):
-            out.append('NaN')
-        elif np.isinf(v):
-            out.append('Infinity' if v > 0 else '-Infinity')
-        else:
-            out.append(float(repr(np.float32(v)).replace('np.float32(', '').rstrip(')')))
-    return out
+    """float32 little-endian, base64: exact, compact, and NaN/Inf survive (JSON has no NaN)."""
+    return base64.b64encode(np.ascontiguousarray(p, dtype='<f4').tobytes()).decode('ascii')
 
 
 def expected(probs32, labels, indices, classes):
@@ -195,7 +188,7 @@ def make_case(name, classes, labels, probs32, indices, note):
         'classes': classes,
         'indices': [int(i) for i in indices],
         'labels': [int(l) for l in labels],
-        'probs': encode_probs(probs32),
+        'probsFloat32Base64': encode_probs(probs32),
         'expected': expected(probs32, labels, indices, classes),
     }
 
@@ -258,6 +251,21 @@ perm = np.array([1, 2, 3, 4, 5, 0, 6, 7])
 labels = perm[true]
 cases.append(make_case('permuted', [f'p{c}' for c in range(C)], labels, P, shuffled_indices(N, 0),
                        'C=8, N=1200, strong model, labels of classes 0..5 rotated by one'))
+
+# 6. Classes calibrated very differently: even classes are easy and favoured (high
+#    confident-learning thresholds, they fill every row's top-5), odd classes are hard (low
+#    thresholds). Here the winner of confident learning is often outside the top-5, which
+#    is what the accumulator's extra candidates are for.
+C, N = 20, 3000
+true = rng.integers(0, C, size=N)
+logits = rng.normal(0.0, 1.0, size=(N, C))
+easy = np.arange(C) % 2 == 0
+logits[np.arange(N), true] += np.where(easy, 5.0, 0.3)[true] * rng.uniform(0.3, 1.2, size=N)
+logits += np.where(easy, 1.0, 0.0)[None, :]
+P = softmax32(logits)
+labels = flip(true, C, 0.1)
+cases.append(make_case('skewed-calibration', [f's{c}' for c in range(C)], labels, P, shuffled_indices(N, 0),
+                       'C=20, N=3000, even classes easy and favoured, odd classes hard, 10% flipped'))
 
 # Hungarian: random integer weight matrices and scipy's optimum.
 hungarian = []

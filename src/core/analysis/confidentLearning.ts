@@ -9,12 +9,15 @@
  * the class confident learning assigns. A label issue is an example whose assigned class is
  * not its label; examples with no candidate are not issues.
  *
- * Approximation: only the top-k probabilities of each example are stored, so candidates are
- * evaluated among the top-k classes plus the label (whose probability is always stored). A
- * class outside the top-k has a lower probability than every top-k class, so it can only
- * change the outcome when no top-k class clears its threshold; then we treat the label (if it
- * clears its own threshold) as the winner, or the example as having no candidate. With
- * topK = C the result is exact.
+ * Approximation: only part of each example's probabilities is stored (RowStore): the top-k
+ * classes, p(label), and a few extra candidates outside the top-k (the classes standing
+ * highest relative to a running threshold estimate, see RunAccumulatorOptions.extraCandidates).
+ * - If any top-k class clears its threshold the result is exact: every class outside the
+ *   top-k has a lower probability, so it cannot win.
+ * - Otherwise the winner is the most probable stored class (extras, label) that clears its
+ *   threshold. It can differ from the exact result only when a class that was not stored
+ *   clears its threshold with a higher probability than every stored candidate (or when it
+ *   is the only candidate). With topK = C the result is exact.
  */
 import type { LabelIssue, LabelIssueRanking } from '../protocol';
 import { labelMargin } from './ranking';
@@ -30,35 +33,52 @@ export function classThresholds(labelProbSums: ArrayLike<number>, support: Array
 export interface LabelIssueScan {
   /** Per row: the class confident learning assigns when the row is a label issue, else -1. */
   suggested: Int32Array;
-  /** The top-k slot holding the suggested class (for its probability), -1 when not an issue. */
-  suggestedSlot: Int32Array;
+  /** p(suggested) when the row is a label issue. */
+  suggestedProb: Float64Array;
   count: number;
 }
 
 export function findLabelIssues(rows: RowStore, thresholds: Float64Array): LabelIssueScan {
   const n = rows.length;
   const k = rows.k;
+  const e = rows.e;
   const suggested = new Int32Array(n).fill(-1);
-  const suggestedSlot = new Int32Array(n).fill(-1);
+  const suggestedProb = new Float64Array(n);
   let count = 0;
   for (let r = 0; r < n; r++) {
     const y = rows.label(r);
+    let best = -1;
+    let bestP = -Infinity;
     // Top-k is ordered by probability descending, class ascending: the first candidate wins.
     for (let t = 0; t < k; t++) {
       const c = rows.topClass(r, t);
       if (rows.topProb(r, t) >= thresholds[c]) {
-        if (c !== y) {
-          suggested[r] = c;
-          suggestedSlot[r] = t;
-          count++;
-        }
+        best = c;
+        bestP = rows.topProb(r, t);
         break;
       }
     }
-    // No top-k candidate: the label wins if it is a candidate, else there is none; either
-    // way not an issue (see the approximation note above).
+    if (best < 0) {
+      // No top-k candidate: the most probable stored candidate among the extras and the
+      // label (lowest class index on ties).
+      for (let t = 0; t < e; t++) {
+        const c = rows.extraClass(r, t);
+        const p = rows.extraProb(r, t);
+        if (p >= thresholds[c] && (p > bestP || (p === bestP && c < best))) {
+          best = c;
+          bestP = p;
+        }
+      }
+      const pl = rows.pLabel(r);
+      if (pl >= thresholds[y] && (pl > bestP || (pl === bestP && y < best))) best = y;
+    }
+    if (best >= 0 && best !== y) {
+      suggested[r] = best;
+      suggestedProb[r] = bestP;
+      count++;
+    }
   }
-  return { suggested, suggestedSlot, count };
+  return { suggested, suggestedProb, count };
 }
 
 /** How likely the given label is wrong, 0..1: 1 - label quality. */
@@ -83,6 +103,6 @@ export function rankLabelIssues(rows: RowStore, scan: LabelIssueScan, ranking: L
     suggested: classes[scan.suggested[r]],
     score: score[r],
     pLabel: rows.pLabel(r),
-    pSuggested: rows.topProb(r, scan.suggestedSlot[r]),
+    pSuggested: scan.suggestedProb[r],
   }));
 }

@@ -1,8 +1,8 @@
 /**
  * Compact per-example records for labelled rows with finite outputs: the only per-example
- * state the analysis keeps. Each row costs 4 (index) + 4 (p(label)) + k*4 (top-k probs)
- * + (k+1) * 1..4 bytes (label and top-k classes, narrowest integer type that fits C).
- * The full N x C probability matrix is never kept.
+ * state the analysis keeps. Each row costs 4 (index) + 4 (p(label)) + (k+e)*4 (top-k and
+ * extra-candidate probs) + (1+k+e) * 1..4 bytes (label and classes, in the narrowest integer
+ * type that fits C). The full N x C probability matrix is never kept.
  *
  * Columns live in fixed-size chunks rather than one array that doubles: growing never
  * copies, and unused capacity is at most one chunk (a doubling array can hold ~2x N).
@@ -23,6 +23,9 @@ interface Chunk {
   topClass: ClassArray;
   /** The matching probabilities. */
   topProb: Float32Array;
+  /** e classes outside the top-k kept for confident learning (see accumulator.ts). */
+  extraClass: ClassArray;
+  extraProb: Float32Array;
 }
 
 function classArray(numClasses: number, length: number): ClassArray {
@@ -38,8 +41,10 @@ export class RowStore {
 
   constructor(
     readonly numClasses: number,
-    /** Classes kept per row. */
+    /** Classes kept per row, by probability. */
     readonly k: number,
+    /** Extra confident-learning candidates kept per row. */
+    readonly e: number,
   ) {}
 
   get length(): number {
@@ -51,11 +56,21 @@ export class RowStore {
     let bytes = 0;
     for (const c of this.chunks) {
       bytes += c.index.byteLength + c.label.byteLength + c.pLabel.byteLength + c.topClass.byteLength + c.topProb.byteLength;
+      bytes += c.extraClass.byteLength + c.extraProb.byteLength;
     }
     return bytes;
   }
 
-  push(index: number, source: string, label: number, pLabel: number, topClass: ArrayLike<number>, topProb: ArrayLike<number>): void {
+  push(
+    index: number,
+    source: string,
+    label: number,
+    pLabel: number,
+    topClass: ArrayLike<number>,
+    topProb: ArrayLike<number>,
+    extraClass: ArrayLike<number>,
+    extraProb: ArrayLike<number>,
+  ): void {
     const r = this.n;
     const j = r & CHUNK_MASK;
     if (j === 0) {
@@ -65,6 +80,8 @@ export class RowStore {
         pLabel: new Float32Array(CHUNK_ROWS),
         topClass: classArray(this.numClasses, CHUNK_ROWS * this.k),
         topProb: new Float32Array(CHUNK_ROWS * this.k),
+        extraClass: classArray(this.numClasses, CHUNK_ROWS * this.e),
+        extraProb: new Float32Array(CHUNK_ROWS * this.e),
       });
     }
     const c = this.chunks[r >> CHUNK_SHIFT];
@@ -75,6 +92,11 @@ export class RowStore {
     for (let t = 0; t < k; t++) {
       c.topClass[j * k + t] = topClass[t];
       c.topProb[j * k + t] = topProb[t];
+    }
+    const e = this.e;
+    for (let t = 0; t < e; t++) {
+      c.extraClass[j * e + t] = extraClass[t];
+      c.extraProb[j * e + t] = extraProb[t];
     }
     this.sources.push(source);
     this.n = r + 1;
@@ -98,6 +120,12 @@ export class RowStore {
   }
   topProb(r: number, t: number): number {
     return this.chunks[r >> CHUNK_SHIFT].topProb[(r & CHUNK_MASK) * this.k + t];
+  }
+  extraClass(r: number, t: number): number {
+    return this.chunks[r >> CHUNK_SHIFT].extraClass[(r & CHUNK_MASK) * this.e + t];
+  }
+  extraProb(r: number, t: number): number {
+    return this.chunks[r >> CHUNK_SHIFT].extraProb[(r & CHUNK_MASK) * this.e + t];
   }
   /** argmax class (lowest index on ties, like numpy.argmax). */
   predicted(r: number): number {

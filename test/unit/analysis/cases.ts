@@ -51,7 +51,8 @@ export interface Case {
   classes: string[];
   indices: number[];
   labels: number[];
-  probs: (number | string)[];
+  /** float32 little-endian, base64 (keeps NaN/Inf, which JSON cannot). */
+  probsFloat32Base64: string;
   expected: Expected;
 }
 
@@ -69,9 +70,13 @@ export function getCase(name: string): Case {
   return c;
 }
 
-/** Float32 probabilities; non-finite values are stored as "NaN" / "Infinity" strings. */
 export function probsOf(c: Case): Float32Array {
-  return Float32Array.from(c.probs, (v) => Number(v));
+  const bytes = Buffer.from(c.probsFloat32Base64, 'base64');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  assert.equal(out.length, c.labels.length * c.classes.length, `${c.name}: probs size`);
+  return out;
 }
 
 const BATCH_SIZES = [1, 7, 250, 13, 1000, 64, 3];
