@@ -1,16 +1,21 @@
 // One esbuild script for every bundle. Native and heavy packages stay external: they are
 // loaded from node_modules at run time (onnxruntime-node and sharp ship platform binaries).
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const external = ['onnxruntime-node', 'sharp', 'vscode'];
 
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const node = {
+  define: { __TOOL_VERSION__: JSON.stringify(version) },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   sourcemap: true, external, logLevel: 'warning',
 };
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts' }, outdir: 'dist' },
+  // The benchmark sits beside the worker it measures; .vscodeignore keeps it out of the .vsix.
+  { ...node, entryPoints: { bench: 'bench/inspect.bench.ts' }, outdir: 'dist' },
 ];
 
 if (watch) {

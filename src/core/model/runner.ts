@@ -1,0 +1,97 @@
+/**
+ * Parent side of the inference child process: starts it, relays its stream, and turns
+ * every way it can end (done, error, crash, cancel) into a settled promise — never a hang.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors';
+import type { FromWorker, InferenceJob } from './workerProtocol';
+
+export interface RunEvents {
+  onReady?(m: Extract<FromWorker, { type: 'ready' }>): void;
+  onBatch?(m: Extract<FromWorker, { type: 'batch' }>): void;
+  onSkipped?(m: Extract<FromWorker, { type: 'skipped' }>): void;
+}
+
+export interface RunOutcome {
+  seconds: number;
+  peakRssBytes: number;
+}
+
+export interface RunHandle {
+  readonly pid: number | undefined;
+  readonly done: Promise<RunOutcome>;
+  /** Stops the child at once; `done` rejects with a 'cancelled' UserError. */
+  cancel(): void;
+}
+
+/** The bundled worker sits beside the bundle (dist/worker.js); from sources (tests) it runs through tsx. */
+function workerEntry(): { path: string; execArgv: string[] } {
+  const bundled = join(__dirname, 'worker.js');
+  if (existsSync(bundled)) return { path: bundled, execArgv: [] };
+  return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
+}
+
+export function startInference(job: InferenceJob, events: RunEvents = {}): RunHandle {
+  const entry = workerEntry();
+  const child: ChildProcess = fork(entry.path, [], {
+    execArgv: entry.execArgv,
+    serialization: 'advanced', // typed arrays cross without JSON
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // ONNX Runtime 1.29+ sends usage telemetry on Linux unless this is set.
+    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
+  });
+  let cancelled = false;
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+
+  const done = new Promise<RunOutcome>((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (!settled) {
+        settled = true;
+        f();
+      }
+    };
+    child.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'ready': events.onReady?.(m); break;
+        case 'batch': events.onBatch?.(m); break;
+        case 'skipped': events.onSkipped?.(m); break;
+        case 'done': settle(() => resolve({ seconds: m.seconds, peakRssBytes: m.peakRssBytes })); break;
+        case 'error':
+          settle(() => reject(m.code === 'internal' ? new Error(`inference failed: ${m.message}`) : new UserError(m.message, m.code)));
+          break;
+        default: {
+          const never: never = m;
+          throw new Error(`unknown worker message ${JSON.stringify(never)}`);
+        }
+      }
+    });
+    child.on('error', (e) => settle(() => reject(new UserError(`could not start the inference process: ${e.message}`, 'worker-died'))));
+    // 'close' (not 'exit'): it comes after the IPC channel is drained, so no batch is lost.
+    child.on('close', (code, signal) => {
+      settle(() => {
+        if (cancelled) return reject(new UserError('cancelled', 'cancelled'));
+        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+        const tail = stderr.trim().split('\n').slice(-1)[0];
+        reject(new UserError(`the inference process ${how} before finishing${tail ? `: ${tail}` : ''}`, 'worker-died'));
+      });
+    });
+  });
+  done.catch(() => undefined).finally(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  child.send({ type: 'start', job });
+  return {
+    pid: child.pid,
+    done,
+    cancel() {
+      cancelled = true;
+      child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The inference child process: reads the data, preprocesses, runs ONNX Runtime in batches
+ * and streams class probabilities to the parent. Runs apart from the extension host so a
+ * blocking run() or a native crash cannot hang or take down the editor.
+ */
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { indexOfClass } from '../classes';
+import { isUserError, UserError } from '../errors';
+import { openDataset } from '../data/open';
+import { batchDims, exampleSize, fitImage, scaleCoefficients, writeImage, writeTensor, type InputLayout } from '../data/preprocess';
+import type { Sample } from '../data/types';
+import type { OutputKind } from '../protocol';
+import { looksLikeProbabilities, toProbabilities } from './outputs';
+import { openSession } from './session';
+import type { FromWorker, InferenceJob, ToWorker } from './workerProtocol';
+
+function send(msg: FromWorker): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(msg, undefined, undefined, () => resolve());
+  });
+}
+
+/** A label as the reader gave it -> class index in the model's order (-1: unlabelled). */
+export function resolveLabel(label: Sample['label'], job: InferenceJob, source: string): number {
+  if (label === null) return -1;
+  if (typeof label === 'string') return resolveName(label, job, source);
+  if (job.datasetClasses) {
+    const name = job.datasetClasses[label];
+    if (name === undefined) throw new Error(`reader gave ${source} label ${label}, outside its own ${job.datasetClasses.length} classes`);
+    return resolveName(name, job, source);
+  }
+  const c = job.numClasses;
+  if (!Number.isInteger(label) || label < 0 || label >= c) {
+    throw new UserError(`label ${label} of ${source} is out of range: the model has ${c} classes (0-${c - 1})`);
+  }
+  return label;
+}
+
+const nameCache = new Map<string, number>();
+
+function resolveName(name: string, job: InferenceJob, source: string): number {
+  let i = nameCache.get(name);
+  if (i === undefined) {
+    i = indexOfClass(job.classes, name);
+    if (i >= 0) nameCache.set(name, i);
+  }
+  if (i >= 0) return i;
+  if (/^\d+$/.test(name)) return resolveLabel(Number(name), { ...job, datasetClasses: undefined }, source);
+  const shown = job.classes.slice(0, 12).join(', ') + (job.classes.length > 12 ? ', …' : '');
+  throw new UserError(`label "${name}" of ${source} is not one of the model's classes (${shown})`);
+}
+
+interface Pending {
+  indices: Int32Array;
+  labels: Int32Array;
+  sources: string[];
+  count: number;
+  input: Float32Array;
+}
+
+async function run(job: InferenceJob): Promise<void> {
+  const started = performance.now();
+  const { session, provider, notes } = await openSession(job.modelPath, job.executionProviders);
+  const dataset = await openDataset(job.data.path, job.data);
+  const total = job.limit !== undefined && dataset.size !== undefined ? Math.min(job.limit, dataset.size) : dataset.size;
+  await send({ type: 'ready', executionProvider: provider, notes, total });
+
+  const cfg = job.preprocess;
+  const layout: InputLayout = { dims: job.inputDims, batch: job.modelBatch };
+  const per = exampleSize(cfg);
+  const coef = scaleCoefficients(cfg);
+  const batch = job.modelBatch === 'dynamic' ? Math.max(1, job.batchSize) : job.modelBatch;
+  let kind: OutputKind | undefined = job.outputKind;
+
+  const newPending = (): Pending => ({
+    indices: new Int32Array(batch),
+    labels: new Int32Array(batch),
+    sources: [],
+    count: 0,
+    input: new Float32Array(batch * per),
+  });
+
+  // Run batch k while batch k+1 is being decoded and preprocessed.
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = async (p: Pending) => {
+    const n = p.count;
+    // A fixed-batch model gets zero padding for the last batch; the padding's outputs are dropped.
+    const rows = job.modelBatch === 'dynamic' ? n : batch;
+    const ort = await import('onnxruntime-node');
+    const tensor = new ort.Tensor('float32', rows === batch ? p.input : p.input.subarray(0, rows * per), batchDims(layout, cfg, rows));
+    const prev = inFlight;
+    const result = session.run({ [job.inputName]: tensor }, [job.outputName]);
+    inFlight = (async () => {
+      await prev;
+      const out = (await result)[job.outputName] as OrtTensor;
+      const values = toFloat32(out, job.outputName);
+      const cols = values.length / rows;
+      if (!Number.isInteger(cols) || cols < 1) {
+        throw new UserError(`model output '${job.outputName}' has shape [${out.dims.join(', ')}]; expected one row of class scores per example`, 'incompatible');
+      }
+      kind ??= cols === 1 ? 'sigmoid' : looksLikeProbabilities(values, n, cols) ? 'probabilities' : 'logits';
+      const probs = toProbabilities(values.subarray(0, n * cols), n, cols, kind, job.sigmoidApplied ?? false);
+      await send({ type: 'batch', indices: p.indices.slice(0, n), labels: p.labels.slice(0, n), sources: p.sources, probs, outputKind: kind });
+    })();
+    // Surface a failed run promptly rather than only at the next flush.
+    inFlight.catch(() => undefined);
+  };
+
+  let pending = newPending();
+  let seen = 0;
+  for await (const s of dataset.samples()) {
+    if (job.limit !== undefined && seen >= job.limit) break;
+    seen++;
+    if (s.error !== undefined) {
+      await send({ type: 'skipped', index: s.index, source: s.source, reason: s.error });
+      continue;
+    }
+    const label = resolveLabel(s.label, job, s.source);
+    const offset = pending.count * per;
+    if (s.image && cfg.layout !== 'flat') {
+      const img = await fitImage(s.image, cfg, s.source);
+      writeImage(img, cfg, coef, pending.input, offset);
+    } else {
+      const data = s.image?.data ?? s.tensor?.data;
+      if (!data) throw new Error(`reader yielded ${s.source} with neither pixels nor an error`);
+      writeTensor(data, per, coef, pending.input, offset, s.source);
+    }
+    pending.indices[pending.count] = s.index;
+    pending.labels[pending.count] = label;
+    pending.sources.push(s.source);
+    pending.count++;
+    if (pending.count === batch) {
+      await flush(pending);
+      pending = newPending();
+    }
+  }
+  if (pending.count > 0) await flush(pending);
+  await inFlight;
+  if (seen === 0) throw new UserError(`${job.data.path}: the dataset has no examples`, 'empty-dataset');
+  await session.release();
+  await send({ type: 'done', seconds: (performance.now() - started) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+}
+
+function toFloat32(t: OrtTensor, name: string): Float32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d;
+  if (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array) return Float32Array.from(d);
+  throw new UserError(`model output '${name}' has type ${t.type}; expected float scores`, 'incompatible');
+}
+
+process.on('message', (msg: ToWorker) => {
+  if (msg.type !== 'start') return;
+  run(msg.job).then(
+    () => process.exit(0),
+    async (e: unknown) => {
+      const err = e as Error;
+      await send({ type: 'error', message: err.message ?? String(e), code: isUserError(e) ? e.code : 'internal' });
+      process.exit(1);
+    },
+  );
+});

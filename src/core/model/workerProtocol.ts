@@ -1,0 +1,54 @@
+/** Messages between the engine (parent) and the inference child process. */
+import type { OutputKind, PreprocessConfig } from '../protocol';
+import type { UserErrorCode } from '../errors';
+
+export interface DataSpec {
+  path: string;
+  split?: string;
+  inputsKey?: string;
+  labelsKey?: string;
+}
+
+export interface InferenceJob {
+  modelPath: string;
+  data: DataSpec;
+  preprocess: PreprocessConfig;
+  inputName: string;
+  outputName: string;
+  /** From the graph: 'probabilities' (final Softmax), 'sigmoid' (one output unit), or
+   *  undefined to decide from the first batch (rows in [0,1] summing to 1 -> probabilities). */
+  outputKind?: OutputKind;
+  /** Output op is Sigmoid: the single unit is already a probability. */
+  sigmoidApplied?: boolean;
+  numClasses: number;
+  /** For resolving labels given as class names. */
+  classes: string[];
+  /** Class names the data defines (image folders): its numeric labels index these, and are
+   *  matched to `classes` by name, so folder order never decides the class index. */
+  datasetClasses?: string[];
+  executionProviders: string[];
+  batchSize: number;
+  /** Fixed batch size of the model, or 'dynamic'. */
+  modelBatch: number | 'dynamic';
+  /** Per-example input dims as declared by the model (batch axis removed). */
+  inputDims: (number | string | null)[];
+  /** Cap on examples to run (diagnostics sample); undefined = all. */
+  limit?: number;
+}
+
+export type ToWorker = { type: 'start'; job: InferenceJob };
+
+export type FromWorker =
+  | { type: 'ready'; executionProvider: string; notes: string[]; total: number | undefined }
+  | {
+      type: 'batch';
+      indices: Int32Array;
+      labels: Int32Array;
+      sources: string[];
+      /** rows of numClasses probabilities */
+      probs: Float32Array;
+      outputKind: OutputKind;
+    }
+  | { type: 'skipped'; index: number; source: string; reason: string }
+  | { type: 'done'; seconds: number; peakRssBytes: number }
+  | { type: 'error'; message: string; code: UserErrorCode | 'internal' };
