@@ -149,6 +149,12 @@ export function writeImage(img: RawImage, cfg: PreprocessConfig, coef: { a: Floa
   const tc = cfg.channels;
   const plane = w * h;
   const nchw = cfg.layout === 'NCHW';
+  if (sc === 1 && tc === 1) {
+    // The common grey case (MNIST-like) is hot: one multiply-add per pixel, no branches.
+    const a = coef.a[0], b = coef.b[0];
+    for (let p = 0; p < plane; p++) dst[offset + p] = data[p] * a + b;
+    return;
+  }
   for (let p = 0; p < plane; p++) {
     const s = p * sc;
     for (let c = 0; c < tc; c++) {
