@@ -77,6 +77,8 @@ export class RunAccumulator {
   private readonly scratchExtraProb: Float64Array;
   private readonly scratchExtraRatio: Float64Array;
   private readonly inTop: Uint8Array;
+  /** 1 / (running mean p(label)) per class, C before a class is seen (threshold prior 1/C). */
+  private readonly inverseThresholdEstimate: Float64Array;
 
   constructor(numClasses: number, options: RunAccumulatorOptions = {}) {
     if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
@@ -100,6 +102,7 @@ export class RunAccumulator {
     this.scratchExtraProb = new Float64Array(this.extraCandidates);
     this.scratchExtraRatio = new Float64Array(this.extraCandidates);
     this.inTop = new Uint8Array(numClasses);
+    this.inverseThresholdEstimate = new Float64Array(this.extraCandidates > 0 ? numClasses : 0).fill(numClasses);
   }
 
   /** Rows added so far: every row, finite or not, labelled or not. */
@@ -185,10 +188,14 @@ export class RunAccumulator {
     const tp = this.scratchProb;
     const pos = this.positiveScoreCounts;
     const neg = this.negativeScoreCounts;
+    // Imported bindings copied to locals: under a CommonJS transpile (tsx, tests) every use
+    // of an import is a getter call, which costs more than the work in this per-class loop.
+    const bins = SCORE_BINS;
+    const binOf = scoreBin;
     let filled = 0;
     for (let c = 0; c < C; c++) {
       const p = probs[off + c];
-      const bin = c * SCORE_BINS + scoreBin(p);
+      const bin = c * bins + binOf(p);
       if (c === y) pos[bin]++;
       else neg[bin]++;
       // Insertion into the top-k: strictly greater to enter, so on ties the lower class
@@ -209,6 +216,8 @@ export class RunAccumulator {
     this.confusion[y * C + tc[0]]++;
     this.labelProbSums[y] += pLabel;
     this.labelCounts[y]++;
+    // Multiplying by a stored inverse keeps a division out of the per-class loop.
+    if (this.extraCandidates > 0) this.inverseThresholdEstimate[y] = this.labelCounts[y] / Math.max(this.labelProbSums[y], 1e-30);
     this.confidenceCounts[confidenceBins.bin(tp[0])]++;
     this.rows.push(index, source, y, pLabel, tc, tp, this.scratchExtraClass, this.scratchExtraProb);
   }
@@ -223,14 +232,14 @@ export class RunAccumulator {
     const ec = this.scratchExtraClass;
     const ep = this.scratchExtraProb;
     const er = this.scratchExtraRatio;
-    for (let t = 0; t < k; t++) this.inTop[this.scratchClass[t]] = 1;
+    const inv = this.inverseThresholdEstimate;
+    const inTop = this.inTop;
+    for (let t = 0; t < k; t++) inTop[this.scratchClass[t]] = 1;
     let filled = 0;
     for (let c = 0; c < C; c++) {
-      if (this.inTop[c]) continue;
+      if (inTop[c]) continue;
       const p = probs[off + c];
-      const n = this.labelCounts[c];
-      const estimate = n > 0 ? this.labelProbSums[c] / n : 1 / C;
-      const ratio = p / Math.max(estimate, 1e-30);
+      const ratio = p * inv[c];
       if (filled < e || ratio > er[filled - 1]) {
         let j = filled < e ? filled++ : e - 1;
         while (j > 0 && er[j - 1] < ratio) {
@@ -244,6 +253,6 @@ export class RunAccumulator {
         ep[j] = p;
       }
     }
-    for (let t = 0; t < k; t++) this.inTop[this.scratchClass[t]] = 0;
+    for (let t = 0; t < k; t++) inTop[this.scratchClass[t]] = 0;
   }
 }
