@@ -19,7 +19,7 @@
  * which then decodes it or reports the error. Swapping the fast path for the `fast-png`
  * package is a drop-in change if adding a dependency is preferred.
  */
-import { lstat, readFile } from 'node:fs';
+import { close as fsClose, fstat, lstat, open as fsOpen, read as fsRead } from 'node:fs';
 import { inflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { decode as decodeBmpTs } from 'bmp-ts';
@@ -220,9 +220,42 @@ export function decodeSimplePng(buf: Buffer): RawImage | undefined {
   return { width, height, channels, data: out };
 }
 
-function readFileCb(path: string): Promise<Buffer> {
-  // The callback API: fs.promises.readFile is about 2x slower on many small files.
-  return new Promise((resolve, reject) => readFile(path, (err, data) => (err ? reject(err) : resolve(data))));
+const FIRST_READ = 64 * 1024;
+
+/**
+ * Reads a whole file with one open and, for files under 64 KB, one read; the close is not
+ * waited for. fs.readFile costs four thread-pool round trips per file (open, fstat, read,
+ * close) and fs.promises.readFile more, which is most of the CPU time for small images.
+ */
+function readWholeFile(path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    fsOpen(path, 'r', (err, fd) => {
+      if (err) return reject(err);
+      const done = (e: NodeJS.ErrnoException | null, buf?: Buffer) => {
+        fsClose(fd, () => {});
+        if (e) reject(e);
+        else resolve(buf!);
+      };
+      const first = Buffer.allocUnsafe(FIRST_READ);
+      fsRead(fd, first, 0, FIRST_READ, 0, (e, n) => {
+        if (e) return done(e);
+        if (n < FIRST_READ) return done(null, first.subarray(0, n));
+        fstat(fd, (e2, st) => {
+          if (e2) return done(e2);
+          const all = Buffer.allocUnsafe(Math.max(st.size, FIRST_READ));
+          first.copy(all, 0, 0, FIRST_READ);
+          const more = (off: number) =>
+            fsRead(fd, all, off, all.length - off, off, (e3, m) => {
+              if (e3) return done(e3);
+              if (m === 0 || off + m === all.length) return done(null, all.subarray(0, off + m));
+              more(off + m);
+            });
+          if (all.length === FIRST_READ) done(null, all);
+          else more(FIRST_READ);
+        });
+      });
+    });
+  });
 }
 
 function lstatIsSymlink(path: string): Promise<boolean> {
@@ -247,7 +280,7 @@ async function readReason(e: NodeJS.ErrnoException, path: string): Promise<strin
 export async function loadImage(path: string, source: string): Promise<{ image: RawImage } | { error: string }> {
   let buf: Buffer;
   try {
-    buf = await readFileCb(path);
+    buf = await readWholeFile(path);
   } catch (e) {
     return { error: `${source}: ${await readReason(e as NodeJS.ErrnoException, path)}` };
   }

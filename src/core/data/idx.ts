@@ -136,7 +136,6 @@ export async function openIdxPair(images: string, labels: string): Promise<Datas
 }
 
 const IDX3 = /images([-._])idx3/;
-const IDX1 = /labels([-._])idx1/;
 
 /** The labels file that goes with an images file: `…images-idx3…` -> `…labels-idx1…`. */
 export async function findLabelsFor(images: string): Promise<string> {
@@ -185,7 +184,7 @@ export async function openIdx(path: string): Promise<Dataset> {
     }
     return openIdxPair(join(abs, found.images[0]), join(abs, found.labels[0]));
   }
-  if (IDX1.test(basename(abs)) || (/idx1/.test(basename(abs)) && !/idx3/.test(basename(abs)))) {
+  if (/idx1/.test(basename(abs)) && !/idx3/.test(basename(abs))) {
     throw new UserError(`${basename(abs)}: this is an IDX labels file; point --data at the images file (…images-idx3…) instead`);
   }
   return openIdxPair(abs, await findLabelsFor(abs));
