@@ -86,8 +86,11 @@ async function readLabels(path: string): Promise<Uint8Array> {
   }
 }
 
-/** IDX images + labels as a Dataset. `images` and `labels` are absolute file paths. */
-export async function openIdxPair(images: string, labels: string): Promise<Dataset> {
+/**
+ * IDX images + labels as a Dataset. `images` and `labels` are absolute file paths; `root` is
+ * what the user pointed at (the folder or the images file), reported as Dataset.root.
+ */
+export async function openIdxPair(images: string, labels: string, root = images): Promise<Dataset> {
   const name = basename(images);
   const { reader, gz } = await openReader(images);
   let header: IdxHeader;
@@ -103,7 +106,7 @@ export async function openIdxPair(images: string, labels: string): Promise<Datas
   if (labelValues.length !== n) {
     throw new UserError(`${name} has ${n} images but ${basename(labels)} has ${labelValues.length} labels; they must be equal`);
   }
-  if (n === 0) throw new UserError(`${images}: the IDX header says 0 images`, 'empty-dataset');
+  if (n === 0) throw new UserError(`${images}: the IDX header says 0 images (looked for examples in the IDX images file)`, 'empty-dataset');
 
   const imageBytes = rows * cols;
   async function* samples(): AsyncGenerator<Sample> {
@@ -132,7 +135,7 @@ export async function openIdxPair(images: string, labels: string): Promise<Datas
     }
   }
 
-  return { kind: 'idx', root: images, classes: undefined, size: n, samples };
+  return { kind: 'idx', root, classes: undefined, size: n, samples };
 }
 
 const IDX3 = /images([-._])idx3/;
@@ -182,7 +185,7 @@ export async function openIdx(path: string): Promise<Dataset> {
         `${abs}: expected exactly one idx3 images file and one idx1 labels file, found images: ${list(found.images)}; labels: ${list(found.labels)}. Point --data at one images file instead`,
       );
     }
-    return openIdxPair(join(abs, found.images[0]), join(abs, found.labels[0]));
+    return openIdxPair(join(abs, found.images[0]), join(abs, found.labels[0]), abs);
   }
   if (/idx1/.test(basename(abs)) && !/idx3/.test(basename(abs))) {
     throw new UserError(`${basename(abs)}: this is an IDX labels file; point --data at the images file (…images-idx3…) instead`);

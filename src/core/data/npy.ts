@@ -288,9 +288,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * An inputs .npy and its labels .npy beside it (see labelCandidates). Inputs are read lazily
  * with fd reads, ~1 MB at a time; the labels array is read whole at open (a few bytes per
- * example).
+ * example). `root` (default: the inputs file) is what the user pointed at.
  */
-export async function openNpyPair(inputsFile: string, keys: ArrayKeys = {}): Promise<Dataset> {
+export async function openNpyPair(inputsFile: string, keys: ArrayKeys = {}, root?: string): Promise<Dataset> {
   const inputs = resolve(inputsFile);
   const name = basename(inputs);
   const header = await readNpyFileHeader(inputs, name);
@@ -320,7 +320,7 @@ export async function openNpyPair(inputsFile: string, keys: ArrayKeys = {}): Pro
   const key = name.replace(/\.npy$/i, '');
   return {
     kind: 'npy',
-    root: inputs,
+    root: root ?? inputs,
     classes: undefined,
     size: header.shape[0],
     async *samples() {

@@ -43,7 +43,7 @@ export async function openDataset(path: string, options: OpenOptions = {}): Prom
   if (st.isDirectory()) {
     if (await idxFilesIn(abs)) return openIdx(abs);
     const npy = join(abs, `${options.inputsKey ?? 'x'}.npy`);
-    if (await isFile(npy)) return openNpyPair(npy, keys);
+    if (await isFile(npy)) return openNpyPair(npy, keys, abs);
     return openImageFolder(abs);
   }
   if (name.endsWith('.csv') || name.endsWith('.jsonl')) return openManifest(abs, { split: options.split });

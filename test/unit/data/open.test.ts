@@ -20,6 +20,7 @@ describe('openDataset picks the reader from the path', () => {
     test(`${rel}${opts ? ` ${JSON.stringify(opts)}` : ''} -> ${kind}`, async () => {
       const ds = await openDataset(join(FIX, rel), opts);
       assert.equal(ds.kind, kind);
+      assert.equal(ds.root, join(FIX, rel), 'root is the path the user gave');
       assert.ok((await collect(ds)).length > 0);
     });
   }
