@@ -9,7 +9,7 @@ import type { RunAccumulator } from './accumulator';
 import { reliability } from './calibration';
 import { classThresholds, findLabelIssues, rankLabelIssues } from './confidentLearning';
 import { coverageCurve, prCurve } from './curves';
-import { confidenceBins, crossEntropy, lossHistogram } from './histogram';
+import { confidenceBins, lossHistogram } from './histogram';
 import { confusionMetrics, confusionRows } from './metrics';
 import { labelPermutation } from './permutation';
 import { rankHardest, rankMistakes, rankedExample } from './ranking';
@@ -80,7 +80,7 @@ export function analyze(acc: RunAccumulator, options: AnalyzeOptions): AnalysisR
     prCurves,
     coverage: coverageCurve(rows, options.targetAccuracy),
     histograms: {
-      loss: lossHistogram(rows.length, (r) => crossEntropy(rows.pLabel(r))),
+      loss: lossHistogram(rows.length, (r) => rows.pLabel(r)),
       confidence: confidenceBins.toHistogram(acc.confidenceCounts),
     },
     labelPermutation: labelPermutation(acc.confusion, classes),

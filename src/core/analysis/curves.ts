@@ -10,12 +10,14 @@ import type { RowStore } from './rowStore';
 export const PR_CURVE_MAX_POINTS = 100;
 export const COVERAGE_MAX_POINTS = 200;
 
-/** Evenly spaced picks from a list, always keeping the first and last. */
+/** Indices of evenly spaced picks from a list of `length`, always the first and last. */
+export function downsampleIndices(length: number, max: number): number[] {
+  if (length <= max) return Array.from({ length }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.round((i * (length - 1)) / (max - 1)));
+}
+
 export function downsample<T>(points: T[], max: number): T[] {
-  if (points.length <= max) return points;
-  const out: T[] = [];
-  for (let i = 0; i < max; i++) out.push(points[Math.round((i * (points.length - 1)) / (max - 1))]);
-  return out;
+  return downsampleIndices(points.length, max).map((i) => points[i]);
 }
 
 /**
@@ -48,6 +50,36 @@ export function prCurve(name: string, pos: Uint32Array, neg: Uint32Array, c: num
   return { class: name, averagePrecision: ap, points: downsample(points, PR_CURVE_MAX_POINTS) };
 }
 
+/** LSD radix sort of unsigned 32-bit keys (two 16-bit passes), ascending: O(N), several
+ *  times faster than TypedArray.prototype.sort at N = 1e6, which matters because analyze()
+ *  runs repeatedly for partial results. */
+export function radixSortUint32(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  let from: Uint32Array = keys;
+  let to: Uint32Array = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let shift = 0; shift < 32; shift += 16) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(from[i] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let j = 0; j < 65536; j++) {
+      const c = count[j];
+      count[j] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = from[i];
+      to[count[(v >>> shift) & 0xffff]++] = v;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+// float32 <-> bits. For non-negative floats the bit patterns sort like the values.
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
 /**
  * Coverage curve over labelled rows: answer only when confidence >= threshold. Only
  * thresholds between distinct confidences are points (tied examples are all answered or
@@ -56,45 +88,45 @@ export function prCurve(name: string, pos: Uint32Array, neg: Uint32Array, c: num
  */
 export function coverageCurve(rows: RowStore, targetAccuracy: number): CoverageCurve {
   const n = rows.length;
-  let nCorrect = 0;
-  for (let r = 0; r < n; r++) if (rows.predicted(r) === rows.label(r)) nCorrect++;
-  // Sort right and wrong confidences separately with the native numeric sort (much faster
-  // than sorting row ids with a comparator), then merge from the top.
-  const right = new Float32Array(nCorrect);
-  const wrong = new Float32Array(n - nCorrect);
-  let ir = 0;
-  let iw = 0;
+  // One key per row: confidence bits (exact float32; negatives, which only garbage outputs
+  // give, clamp to 0) shifted left, with "prediction is right" in the low bit.
+  const keys = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
-    if (rows.predicted(r) === rows.label(r)) right[ir++] = rows.confidence(r);
-    else wrong[iw++] = rows.confidence(r);
+    f32[0] = Math.max(rows.confidence(r), 0);
+    keys[r] = ((u32[0] << 1) | (rows.predicted(r) === rows.label(r) ? 1 : 0)) >>> 0;
   }
-  right.sort();
-  wrong.sort();
-  ir = right.length - 1;
-  iw = wrong.length - 1;
-  const points: CoverageCurve['points'] = [];
+  const sorted = radixSortUint32(keys);
+  // One entry per distinct confidence, highest first. Kept in typed arrays: with ~N distinct
+  // values, N point objects would cost more (allocation, GC) than everything else here.
+  const groupEnd = new Uint32Array(n); // examples answered at this threshold
+  const groupCorrect = new Uint32Array(n);
+  const groupBits = new Uint32Array(n);
+  let groups = 0;
   let answered = 0;
   let correct = 0;
-  let coverageAtTarget = 0;
-  let thresholdAtTarget: number | null = null;
-  while (ir >= 0 || iw >= 0) {
-    const t = Math.max(ir >= 0 ? right[ir] : -Infinity, iw >= 0 ? wrong[iw] : -Infinity);
-    while (ir >= 0 && right[ir] === t) {
-      ir--;
+  let atTarget = -1;
+  for (let i = n - 1; i >= 0; ) {
+    const bits = sorted[i] >>> 1;
+    while (i >= 0 && sorted[i] >>> 1 === bits) {
+      correct += sorted[i] & 1;
       answered++;
-      correct++;
+      i--;
     }
-    while (iw >= 0 && wrong[iw] === t) {
-      iw--;
-      answered++;
-    }
-    const coverage = answered / n;
-    const accuracy = correct / answered;
-    points.push({ coverage, accuracy, threshold: t });
-    if (accuracy >= targetAccuracy) {
-      coverageAtTarget = coverage;
-      thresholdAtTarget = t;
-    }
+    groupEnd[groups] = answered;
+    groupCorrect[groups] = correct;
+    groupBits[groups] = bits;
+    if (correct / answered >= targetAccuracy) atTarget = groups;
+    groups++;
   }
-  return { points: downsample(points, COVERAGE_MAX_POINTS), targetAccuracy, coverageAtTarget, thresholdAtTarget };
+  const threshold = (g: number): number => {
+    u32[0] = groupBits[g];
+    return f32[0];
+  };
+  const point = (g: number) => ({ coverage: groupEnd[g] / n, accuracy: groupCorrect[g] / groupEnd[g], threshold: threshold(g) });
+  return {
+    points: downsampleIndices(groups, COVERAGE_MAX_POINTS).map(point),
+    targetAccuracy,
+    coverageAtTarget: atTarget >= 0 ? groupEnd[atTarget] / n : 0,
+    thresholdAtTarget: atTarget >= 0 ? threshold(atTarget) : null,
+  };
 }

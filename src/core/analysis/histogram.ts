@@ -50,15 +50,15 @@ export const confidenceBins = new EqualWidthBins(0, 1, CONFIDENCE_HISTOGRAM_BINS
 export const LOSS_HISTOGRAM_BINS = 30;
 export const LOSS_HISTOGRAM_CAP = 10;
 
-export function lossHistogram(count: number, lossAt: (r: number) => number): Histogram {
-  let max = 0;
-  for (let r = 0; r < count; r++) {
-    const l = lossAt(r);
-    if (l > max) max = l;
-  }
+/** Loss histogram over labelled rows, given each row's p(label). Loss falls as p(label)
+ *  rises, so the largest loss comes from the smallest p(label): one log per row, not two. */
+export function lossHistogram(count: number, pLabelAt: (r: number) => number): Histogram {
+  let minP = Infinity;
+  for (let r = 0; r < count; r++) minP = Math.min(minP, pLabelAt(r));
+  const max = count > 0 ? crossEntropy(minP) : 0;
   const bins = new EqualWidthBins(0, max > 0 ? Math.min(max, LOSS_HISTOGRAM_CAP) : 1, LOSS_HISTOGRAM_BINS);
   const counts = new Array<number>(LOSS_HISTOGRAM_BINS).fill(0);
-  for (let r = 0; r < count; r++) counts[bins.bin(lossAt(r))]++;
+  for (let r = 0; r < count; r++) counts[bins.bin(crossEntropy(pLabelAt(r)))]++;
   return bins.toHistogram(counts);
 }
 

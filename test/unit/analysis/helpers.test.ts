@@ -5,7 +5,7 @@ import { selectTop } from '../../../src/core/analysis/select';
 import { reliabilityBin } from '../../../src/core/analysis/calibration';
 import { EqualWidthBins } from '../../../src/core/analysis/histogram';
 import { SCORE_BINS, scoreBin } from '../../../src/core/analysis/scoreBins';
-import { downsample } from '../../../src/core/analysis/curves';
+import { downsample, radixSortUint32 } from '../../../src/core/analysis/curves';
 
 describe('selectTop', () => {
   it('equals a full sort then slice, with ties broken by the comparator', () => {
@@ -20,6 +20,18 @@ describe('selectTop', () => {
       }
       const even = (i: number) => i % 2 === 0;
       assert.deepEqual(selectTop(n, 10, before, even), sorted.filter(even).slice(0, 10));
+    }
+  });
+});
+
+describe('radixSortUint32', () => {
+  it('sorts like the native sort, including keys with the top bit set and duplicates', () => {
+    let seed = 99;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (const n of [0, 1, 2, 1000, 70_000]) {
+      const keys = Uint32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0xffffffff - (i % 3) : Math.floor(rnd() * 2 ** 32)));
+      const expected = keys.slice().sort();
+      assert.deepEqual(radixSortUint32(keys.slice()), expected);
     }
   });
 });
