@@ -39,8 +39,9 @@ export interface RunAccumulatorOptions {
    * classes are calibrated very differently (a few confidently predicted classes with high
    * thresholds fill every row's top-k). So each row also keeps the classes outside the top-k
    * that stand highest relative to the running threshold estimate (p_j / mean p(label) of
-   * class j so far, 1/C before class j is seen). In tests on such data this cut disagreements
-   * with the exact (full-matrix) result from ~15-45% of examples to well under 1%.
+   * class j so far, 1/C before class j is seen). On such data (test fixture
+   * skewed-calibration, C = 20) this cut disagreement with the exact full-matrix result from
+   * 14% of examples to 0.4%, nearly all in the first rows, before the estimates settle.
    */
   extraCandidates?: number;
 }

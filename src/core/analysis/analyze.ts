@@ -58,8 +58,7 @@ export function analyze(acc: RunAccumulator, options: AnalyzeOptions): AnalysisR
   const prCurves = classes.map((name, c) => prCurve(name, acc.positiveScoreCounts, acc.negativeScoreCounts, c));
   const perClass: PerClassMetrics[] = classes.map((name, c) => ({ class: name, ...m.perClass[c], averagePrecision: prCurves[c].averagePrecision }));
 
-  const support = m.perClass.map((p) => p.support);
-  const scan = findLabelIssues(rows, classThresholds(acc.labelProbSums, support));
+  const scan = findLabelIssues(rows, classThresholds(acc.labelProbSums, acc.labelCounts));
   const calibration = reliability(rows);
 
   return {
