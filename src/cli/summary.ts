@@ -28,7 +28,7 @@ export function formatSummary(r: Report, limit = 10): string {
   out.push(table([['class', 'precision', 'recall', 'f1', 'AP', 'support'], ...r.perClass.map((c) => [c.class, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), c.averagePrecision.toFixed(3), String(c.support)])]));
   if (r.numSkipped) {
     out.push('', `Unreadable inputs (${r.numSkipped}):`);
-    for (const s of r.skipped.slice(0, limit)) out.push(`  ${s.source}: ${s.reason}`);
+    for (const s of r.skipped.slice(0, limit)) out.push(`  ${s.reason}`);
   }
   return out.join('\n');
 }

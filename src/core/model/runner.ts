@@ -6,7 +6,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
-import type { FromWorker, InferenceJob } from './workerProtocol';
+import type { InspectOptions } from '../options';
+import type { ExampleView } from '../protocol';
+import type { FromWorker, ToWorker } from './workerProtocol';
 
 export interface RunEvents {
   onReady?(m: Extract<FromWorker, { type: 'ready' }>): void;
@@ -24,6 +26,10 @@ export interface RunHandle {
   readonly done: Promise<RunOutcome>;
   /** Stops the child at once; `done` rejects with a 'cancelled' UserError. */
   cancel(): void;
+  /** With keepAlive: the examples' inputs as the model saw them (after `ready`). */
+  requestExamples(ids: number[]): Promise<ExampleView[]>;
+  /** Ends the child (a kept-alive one too); pending requests reject. */
+  dispose(): void;
 }
 
 /** The bundled worker sits beside the bundle (dist/worker.js); from sources (tests) it runs through tsx. */
@@ -33,7 +39,7 @@ function workerEntry(): { path: string; execArgv: string[] } {
   return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-export function startInference(job: InferenceJob, events: RunEvents = {}): RunHandle {
+export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false): RunHandle {
   const entry = workerEntry();
   const child: ChildProcess = fork(entry.path, [], {
     execArgv: entry.execArgv,
@@ -44,6 +50,12 @@ export function startInference(job: InferenceJob, events: RunEvents = {}): RunHa
   });
   let cancelled = false;
   let stderr = '';
+  let nextRequest = 1;
+  const pending = new Map<number, { resolve(v: ExampleView[]): void; reject(e: Error): void }>();
+  const failPending = (why: string) => {
+    for (const p of pending.values()) p.reject(new UserError(why, 'worker-died'));
+    pending.clear();
+  };
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
@@ -65,6 +77,14 @@ export function startInference(job: InferenceJob, events: RunEvents = {}): RunHa
         case 'error':
           settle(() => reject(m.code === 'internal' ? new Error(`inference failed: ${m.message}`) : new UserError(m.message, m.code)));
           break;
+        case 'examples':
+          pending.get(m.requestId)?.resolve(m.examples);
+          pending.delete(m.requestId);
+          break;
+        case 'examplesFailed':
+          pending.get(m.requestId)?.reject(new UserError(m.message));
+          pending.delete(m.requestId);
+          break;
         default: {
           const never: never = m;
           throw new Error(`unknown worker message ${JSON.stringify(never)}`);
@@ -74,6 +94,7 @@ export function startInference(job: InferenceJob, events: RunEvents = {}): RunHa
     child.on('error', (e) => settle(() => reject(new UserError(`could not start the inference process: ${e.message}`, 'worker-died'))));
     // 'close' (not 'exit'): it comes after the IPC channel is drained, so no batch is lost.
     child.on('close', (code, signal) => {
+      failPending('the inference process has ended');
       settle(() => {
         if (cancelled) return reject(new UserError('cancelled', 'cancelled'));
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
@@ -82,16 +103,29 @@ export function startInference(job: InferenceJob, events: RunEvents = {}): RunHa
       });
     });
   });
-  done.catch(() => undefined).finally(() => {
+  const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  child.send({ type: 'start', job });
+  };
+  // A failed run never leaves a child behind; a finished one stays only when asked to.
+  done.then(() => keepAlive || kill(), kill);
+  const start: ToWorker = { type: 'start', options, keepAlive };
+  child.send(start);
   return {
     pid: child.pid,
     done,
     cancel() {
       cancelled = true;
-      child.kill('SIGKILL');
+      kill();
     },
+    requestExamples(ids) {
+      return new Promise((resolve, reject) => {
+        if (!child.connected) return reject(new UserError('the inference process has ended', 'worker-died'));
+        const requestId = nextRequest++;
+        pending.set(requestId, { resolve, reject });
+        const msg: ToWorker = { type: 'examples', requestId, ids };
+        child.send(msg);
+      });
+    },
+    dispose: kill,
   };
 }

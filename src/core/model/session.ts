@@ -3,7 +3,6 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { basename } from 'node:path';
 import { UserError } from '../errors';
 
-export const DEFAULT_PROVIDERS = ['cuda', 'cpu'];
 
 export interface OpenedSession {
   session: InferenceSession;

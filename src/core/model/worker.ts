@@ -6,13 +6,15 @@
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { indexOfClass } from '../classes';
 import { isUserError, UserError } from '../errors';
-import { openDataset } from '../data/open';
 import { batchDims, exampleSize, fitImage, scaleCoefficients, writeImage, writeTensor, type InputLayout } from '../data/preprocess';
 import type { Sample } from '../data/types';
 import type { OutputKind } from '../protocol';
 import { looksLikeProbabilities, toProbabilities } from './outputs';
 import { openSession } from './session';
 import type { FromWorker, InferenceJob, ToWorker } from './workerProtocol';
+import { checkFolderClasses, planRun } from '../plan';
+import type { InspectOptions } from '../options';
+import { renderExamples } from './examples';
 
 function send(msg: FromWorker): Promise<void> {
   return new Promise((resolve) => {
@@ -59,12 +61,27 @@ interface Pending {
   input: Float32Array;
 }
 
-async function run(job: InferenceJob): Promise<void> {
+async function run(options: InspectOptions): Promise<InferenceJob> {
   const started = performance.now();
+  const warnings: string[] = [];
+  const plan = await planRun(options, (m) => warnings.push(m));
+  checkFolderClasses(plan);
+  const job = plan.job;
   const { session, provider, notes } = await openSession(job.modelPath, job.executionProviders);
-  const dataset = await openDataset(job.data.path, job.data);
+  const dataset = plan.dataset;
   const total = job.limit !== undefined && dataset.size !== undefined ? Math.min(job.limit, dataset.size) : dataset.size;
-  await send({ type: 'ready', executionProvider: provider, notes, total });
+  await send({
+    type: 'ready',
+    summary: {
+      model: { path: plan.model.path, inputName: plan.input.name, outputName: plan.output.name, opset: plan.model.opset },
+      data: { path: dataset.root, kind: dataset.kind, preprocess: plan.preprocess },
+      classes: plan.classes,
+      executionProvider: provider,
+      notes,
+      warnings,
+      total,
+    },
+  });
 
   const cfg = job.preprocess;
   const layout: InputLayout = { dims: job.inputDims, batch: job.modelBatch };
@@ -140,6 +157,7 @@ async function run(job: InferenceJob): Promise<void> {
   if (seen === 0) throw new UserError(`${job.data.path}: the dataset has no examples`, 'empty-dataset');
   await session.release();
   await send({ type: 'done', seconds: (performance.now() - started) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+  return job;
 }
 
 function toFloat32(t: OrtTensor, name: string): Float32Array {
@@ -149,14 +167,36 @@ function toFloat32(t: OrtTensor, name: string): Float32Array {
   throw new UserError(`model output '${name}' has type ${t.type}; expected float scores`, 'incompatible');
 }
 
+let planned: Promise<InferenceJob> | undefined;
+
 process.on('message', (msg: ToWorker) => {
-  if (msg.type !== 'start') return;
-  run(msg.job).then(
-    () => process.exit(0),
-    async (e: unknown) => {
-      const err = e as Error;
-      await send({ type: 'error', message: err.message ?? String(e), code: isUserError(e) ? e.code : 'internal' });
-      process.exit(1);
-    },
-  );
+  switch (msg.type) {
+    case 'start':
+      planned = run(msg.options);
+      planned.then(
+        () => {
+          if (!msg.keepAlive) process.exit(0);
+        },
+        async (e: unknown) => {
+          const err = e as Error;
+          await send({ type: 'error', message: err.message ?? String(e), code: isUserError(e) ? e.code : 'internal' });
+          process.exit(1);
+        },
+      );
+      break;
+    case 'examples': {
+      const { requestId, ids } = msg;
+      (planned ?? Promise.reject(new Error('no run has started')))
+        .then((job) => renderExamples(job, ids))
+        .then(
+          (examples) => send({ type: 'examples', requestId, examples }),
+          (e: unknown) => send({ type: 'examplesFailed', requestId, message: (e as Error).message ?? String(e) }),
+        );
+      break;
+    }
+    default: {
+      const never: never = msg;
+      throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
 });

@@ -1,6 +1,7 @@
 /** Messages between the engine (parent) and the inference child process. */
-import type { OutputKind, PreprocessConfig } from '../protocol';
 import type { UserErrorCode } from '../errors';
+import type { InspectOptions } from '../options';
+import type { ExampleView, OutputKind, PreprocessConfig, Report } from '../protocol';
 
 export interface DataSpec {
   path: string;
@@ -9,6 +10,7 @@ export interface DataSpec {
   labelsKey?: string;
 }
 
+/** The planned run, fully resolved (see plan.ts). */
 export interface InferenceJob {
   modelPath: string;
   data: DataSpec;
@@ -32,14 +34,28 @@ export interface InferenceJob {
   modelBatch: number | 'dynamic';
   /** Per-example input dims as declared by the model (batch axis removed). */
   inputDims: (number | string | null)[];
-  /** Cap on examples to run (diagnostics sample); undefined = all. */
+  /** Cap on examples to run; undefined = all. */
   limit?: number;
 }
 
-export type ToWorker = { type: 'start'; job: InferenceJob };
+/** What the parent learns once the child has planned the run and loaded the model. */
+export interface RunSummary {
+  model: Omit<Report['model'], 'outputKind'>;
+  data: Report['data'];
+  classes: string[];
+  executionProvider: string;
+  notes: string[];
+  warnings: string[];
+  total: number | undefined;
+}
+
+export type ToWorker =
+  /** keepAlive: stay after the run to serve `examples` requests (the panel's thumbnails). */
+  | { type: 'start'; options: InspectOptions; keepAlive: boolean }
+  | { type: 'examples'; requestId: number; ids: number[] };
 
 export type FromWorker =
-  | { type: 'ready'; executionProvider: string; notes: string[]; total: number | undefined }
+  | { type: 'ready'; summary: RunSummary }
   | {
       type: 'batch';
       indices: Int32Array;
@@ -51,4 +67,6 @@ export type FromWorker =
     }
   | { type: 'skipped'; index: number; source: string; reason: string }
   | { type: 'done'; seconds: number; peakRssBytes: number }
-  | { type: 'error'; message: string; code: UserErrorCode | 'internal' };
+  | { type: 'error'; message: string; code: UserErrorCode | 'internal' }
+  | { type: 'examples'; requestId: number; examples: ExampleView[] }
+  | { type: 'examplesFailed'; requestId: number; message: string };

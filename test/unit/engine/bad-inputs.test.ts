@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { inspect, planRun, type InspectOptions } from '../../../src/core/inspect';
+import { inspect, type InspectOptions } from '../../../src/core/inspect';
 import { UserError } from '../../../src/core/errors';
 import { startInference } from '../../../src/core/model/runner';
 import { buildModel, INT64 } from '../../helpers/onnxBuilder';
@@ -159,8 +159,7 @@ test('NaN and Inf outputs are counted and reported, never ranked as confident', 
 });
 
 test('the inference process dying gives an error, not a hang', async () => {
-  const plan = await planRun({ model: MODEL, data: 'media/sample/data', saveConfig: false, executionProviders: ['cpu'] });
-  const handle = startInference({ ...plan.job, batchSize: 1 }, {
+  const handle = startInference({ model: MODEL, data: 'media/sample/data', saveConfig: false, executionProviders: ['cpu'], batchSize: 1 }, {
     onBatch: () => {
       if (handle.pid) process.kill(handle.pid, 'SIGKILL');
     },
