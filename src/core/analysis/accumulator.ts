@@ -9,6 +9,7 @@
  * Unlabelled rows are only counted (and enter the confidence histogram); rows holding NaN/Inf
  * are counted and listed, and take no part in anything else.
  */
+import { ExactScores } from './exactScores';
 import { RowStore } from './rowStore';
 import { SCORE_BINS, scoreBin } from './scoreBins';
 import { CONFIDENCE_HISTOGRAM_BINS, confidenceBins } from './histogram';
@@ -67,6 +68,8 @@ export class RunAccumulator {
   /** Max-probability histogram over every finite row, labelled or not. */
   readonly confidenceCounts: Float64Array;
   readonly nonFiniteExamples: { index: number; source: string }[] = [];
+  /** Every labelled row's probabilities while the run is small (exact AP), see ExactScores. */
+  readonly exactScores: ExactScores;
 
   private total = 0;
   private nonFiniteTotal = 0;
@@ -97,6 +100,7 @@ export class RunAccumulator {
     this.positiveScoreCounts = new Uint32Array(numClasses * SCORE_BINS);
     this.negativeScoreCounts = new Uint32Array(numClasses * SCORE_BINS);
     this.confidenceCounts = new Float64Array(CONFIDENCE_HISTOGRAM_BINS);
+    this.exactScores = new ExactScores(numClasses);
     this.scratchClass = new Int32Array(this.topK);
     this.scratchProb = new Float64Array(this.topK);
     this.scratchExtraClass = new Int32Array(this.extraCandidates);
@@ -131,7 +135,8 @@ export class RunAccumulator {
       this.labelCounts.byteLength +
       this.positiveScoreCounts.byteLength +
       this.negativeScoreCounts.byteLength +
-      this.confidenceCounts.byteLength
+      this.confidenceCounts.byteLength +
+      this.exactScores.byteSize
     );
   }
 
@@ -213,6 +218,7 @@ export class RunAccumulator {
       }
     }
     this.selectExtraCandidates(probs, off);
+    this.exactScores.add(probs, off, y);
     const pLabel = probs[off + y];
     this.confusion[y * C + tc[0]]++;
     this.labelProbSums[y] += pLabel;

@@ -55,7 +55,9 @@ export function analyze(acc: RunAccumulator, options: AnalyzeOptions): AnalysisR
   const rows = acc.rows;
 
   const m = confusionMetrics(acc.confusion, C);
-  const prCurves = classes.map((name, c) => prCurve(name, acc.positiveScoreCounts, acc.negativeScoreCounts, c));
+  const prCurves = classes.map((name, c) =>
+    acc.exactScores.available ? acc.exactScores.prCurve(name, c) : prCurve(name, acc.positiveScoreCounts, acc.negativeScoreCounts, c),
+  );
   const perClass: PerClassMetrics[] = classes.map((name, c) => ({ class: name, ...m.perClass[c], averagePrecision: prCurves[c].averagePrecision }));
 
   const scan = findLabelIssues(rows, classThresholds(acc.labelProbSums, acc.labelCounts));

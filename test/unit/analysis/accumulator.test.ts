@@ -95,9 +95,12 @@ describe('RunAccumulator memory', () => {
   it('per-row growth depends on topK, not on the number of classes', () => {
     const perRow = (C: number) => {
       const acc = new RunAccumulator(C, { topK: 5, extraCandidates: 2 });
-      acc.add(randomBatch(20_000, C, 3, 0));
+      // 60,000 rows: past the exact-scores copy kept for small runs (ExactScores), so what
+      // grows afterwards is the per-row store alone.
+      acc.add(randomBatch(60_000, C, 3, 0));
+      assert.equal(acc.exactScores.available, false);
       const before = acc.byteSize;
-      acc.add(randomBatch(40_000, C, 4, 20_000));
+      acc.add(randomBatch(40_000, C, 4, 60_000));
       return (acc.byteSize - before) / 40_000;
     };
     const small = perRow(20);
@@ -247,5 +250,19 @@ describe('partial results', () => {
     const once = new RunAccumulator(C);
     once.add({ indices: c.indices, sources: c.indices.map((k) => `x[${k}]`), labels: c.labels, probs });
     assert.equal(JSON.stringify(analyze(full, opts(c.classes))), JSON.stringify(analyze(once, opts(c.classes))));
+  });
+});
+
+describe('exact average precision on small runs', () => {
+  it('matches a brute-force AP that separates scores one bin of the histograms would tie', () => {
+    // Two positives and two negatives whose scores differ by less than one score bin.
+    const C = 2;
+    const p1 = [0.9, 0.9001, 0.9002, 0.9003];
+    const labels = [1, 0, 1, 0];
+    const acc = new RunAccumulator(C);
+    acc.add({ indices: [0, 1, 2, 3], sources: ['a', 'b', 'c', 'd'], labels, probs: new Float32Array(p1.flatMap((p) => [1 - p, p])) });
+    // Ranked by p1 desc: d(neg) c(pos) b(neg) a(pos): AP = 1/2 * 1/2 + 1/2 * 2/4 = 0.5
+    const ap = acc.exactScores.prCurve('one', 1).averagePrecision;
+    assert.ok(Math.abs(ap - 0.5) < 1e-12, `AP ${ap}`);
   });
 });
