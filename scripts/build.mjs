@@ -14,6 +14,12 @@ const node = {
 };
 const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts' }, outdir: 'dist' },
+  // The panel UI: a browser bundle (also inlined into the CLI's standalone HTML report).
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false,
+    entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', logLevel: 'warning',
+    loader: { '.css': 'text' },
+  },
   // The benchmark sits beside the worker it measures; .vscodeignore keeps it out of the .vsix.
   { ...node, entryPoints: { bench: 'bench/inspect.bench.ts' }, outdir: 'dist' },
 ];
