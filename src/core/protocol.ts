@@ -175,3 +175,57 @@ export interface Report {
   nonFinite: { count: number; examples: { index: number; source: string }[] };
   timing: { seconds: number; examplesPerSecond: number };
 }
+
+// ---------------------------------------------------------------------------------------
+// Host <-> webview messages. The panel refers to examples by their dataset index (`id`),
+// never by path: the host looks the path up itself. Requests carry a `requestId`; the host
+// answers each with `response` or `requestFailed`, so a failed request rejects its promise.
+// ---------------------------------------------------------------------------------------
+
+/** What the panel knows about the run besides the report. */
+export interface RunStatus {
+  state: 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+  modelName: string;
+  dataName: string;
+  done: number;
+  total: number | null;
+  executionProvider: string | null;
+  message: string | null;
+}
+
+/** The model's input decoded back to an image (PNG data URL), plus the original file when there is one. */
+export interface ExampleView {
+  id: number;
+  source: string;
+  /** The preprocessed tensor as the model saw it, as a PNG data: URL. */
+  modelInput: string;
+  /** The original file as a PNG data: URL (image files only). */
+  original: string | null;
+  width: number;
+  height: number;
+}
+
+export type HostToWebview =
+  | { type: 'status'; status: RunStatus }
+  /** A full or partial report. `partial` while the run goes on. */
+  | { type: 'report'; report: Report; partial: boolean }
+  | { type: 'response'; requestId: number; body: WebviewResponse }
+  | { type: 'requestFailed'; requestId: number; message: string };
+
+export type WebviewResponse = { kind: 'examples'; examples: ExampleView[] };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'requestExamples'; requestId: number; ids: number[] }
+  | { type: 'openExample'; id: number; how: 'open' | 'reveal' }
+  | { type: 'cancelRun' }
+  | { type: 'rerun' };
+
+/** Persisted with setState so the panel comes back as it was after a reload. */
+export interface PanelViewState {
+  tab: 'mistakes' | 'metrics';
+  sort: 'mistakes' | 'hardest' | 'labelIssues';
+  filter: { label: string | null; predicted: string | null; minConfidence: number; maxConfidence: number };
+  scrollTop: number;
+  selected: number | null;
+}
