@@ -15,7 +15,7 @@
  * or `await withWorkbench({ ... }, async (wb) => { ... })`, which also saves a
  * screenshot and the logs when the body throws.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -117,6 +117,7 @@ export interface Timings {
 
 const liveGroups = new Set<number>();
 const livePids = new Set<number>();
+const liveTmpDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -125,6 +126,7 @@ function installExitHook(): void {
   const killAll = () => {
     for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
     for (const pid of livePids) killPid(pid, 'SIGKILL');
+    for (const dir of liveTmpDirs) rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -197,6 +199,19 @@ export function codeServerEntry(version = CODE_SERVER_VERSION): string {
     throw new Error(`code-server ${version} is not prepared in ${dir}: run scripts/code-server/setup.sh`);
   }
   return entry;
+}
+
+/**
+ * Runs scripts/code-server/setup.sh (about a second when the cache is warm; installs
+ * Debian packages and builds code-server when cold) and returns entry.js.
+ * E2E_SKIP_SETUP=1 skips the script and only checks the cache.
+ */
+export function ensureCodeServer(): string {
+  if (process.env.E2E_SKIP_SETUP !== '1') {
+    const r = spawnSync('bash', [join(REPO_ROOT, 'scripts/code-server/setup.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`scripts/code-server/setup.sh failed (exit ${r.status})`);
+  }
+  return codeServerEntry();
 }
 
 /** User settings that keep a test session quiet and deterministic. */
@@ -276,6 +291,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}, timings: Tim
   installExitHook();
   const entry = codeServerEntry();
   const tmp = mkdtempSync(join(tmpdir(), `ml-e2e-${sanitize(opts.name ?? 'session')}-`));
+  const keepTmp = opts.keepTmp || process.env.E2E_KEEP_TMP === '1';
+  if (!keepTmp) liveTmpDirs.add(tmp);
   const userDataDir = join(tmp, 'user-data');
   const extensionsDir = join(tmp, 'extensions');
   const workspace = opts.workspace ? resolve(opts.workspace) : join(tmp, 'workspace');
@@ -364,7 +381,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}, timings: Tim
       if (!(await waitUntilDead(pid, true, 3000))) killGroup(pid, 'SIGKILL');
       await waitUntilDead(pid, true, 2000);
       notePid('group', pid, false);
-      if (!opts.keepTmp && process.env.E2E_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+      if (!keepTmp) {
+        rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+        liveTmpDirs.delete(tmp);
+      }
     },
   };
 }
