@@ -39,7 +39,7 @@ function workerEntry(): { path: string; execArgv: string[] } {
   return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false): RunHandle {
+export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false, serveOnly = false): RunHandle {
   const entry = workerEntry();
   const child: ChildProcess = fork(entry.path, [], {
     execArgv: entry.execArgv,
@@ -108,7 +108,7 @@ export function startInference(options: InspectOptions, events: RunEvents = {}, 
   };
   // A failed run never leaves a child behind; a finished one stays only when asked to.
   done.then(() => keepAlive || kill(), kill);
-  const start: ToWorker = { type: 'start', options, keepAlive };
+  const start: ToWorker = { type: 'start', options, keepAlive: keepAlive || serveOnly, serveOnly };
   child.send(start);
   return {
     pid: child.pid,

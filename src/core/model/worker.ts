@@ -172,7 +172,7 @@ let planned: Promise<InferenceJob> | undefined;
 process.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start':
-      planned = run(msg.options);
+      planned = msg.serveOnly ? planRun({ ...msg.options, saveConfig: false }).then((p) => p.job) : run(msg.options);
       planned.then(
         () => {
           if (!msg.keepAlive) process.exit(0);

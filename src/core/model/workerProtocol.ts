@@ -50,8 +50,9 @@ export interface RunSummary {
 }
 
 export type ToWorker =
-  /** keepAlive: stay after the run to serve `examples` requests (the panel's thumbnails). */
-  | { type: 'start'; options: InspectOptions; keepAlive: boolean }
+  /** keepAlive: stay after the run to serve `examples` requests (the panel's thumbnails).
+   *  serveOnly: plan but run nothing (a restored panel showing a saved report). */
+  | { type: 'start'; options: InspectOptions; keepAlive: boolean; serveOnly?: boolean }
   | { type: 'examples'; requestId: number; ids: number[] };
 
 export type FromWorker =

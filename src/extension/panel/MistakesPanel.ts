@@ -1,0 +1,160 @@
+/**
+ * The "Mistakes" webview panel: shows a report (partial while a run goes on), answers the
+ * webview's requests for example pictures, opens example files. One panel, reused.
+ */
+import * as vscode from 'vscode';
+import { dirname, join } from 'node:path';
+import type { ExampleView, HostToWebview, Report, RunStatus, WebviewToHost } from '../../core/protocol';
+import { panelHtml } from './html';
+import { parseWebviewMessage } from './validate';
+
+export const PANEL_VIEW_TYPE = 'mistakeLens.panel';
+
+export type ExampleSource = (ids: number[]) => Promise<ExampleView[]>;
+
+export class MistakesPanel implements vscode.Disposable {
+  static current: MistakesPanel | undefined;
+
+  private report: { report: Report; partial: boolean } | undefined;
+  private status: RunStatus = { state: 'idle', modelName: '', dataName: '', done: 0, total: null, executionProvider: null, message: null };
+  private examples: ExampleSource | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onCancelEmitter = new vscode.EventEmitter<void>();
+  private readonly onRerunEmitter = new vscode.EventEmitter<void>();
+  private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidRequestCancel = this.onCancelEmitter.event;
+  readonly onDidRequestRerun = this.onRerunEmitter.event;
+  readonly onDidDispose = this.onDisposeEmitter.event;
+
+  static show(extensionUri: vscode.Uri, dataRoot: string | undefined): MistakesPanel {
+    if (MistakesPanel.current) {
+      MistakesPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      MistakesPanel.current.setRoots(extensionUri, dataRoot);
+      return MistakesPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Mistakes', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: roots(extensionUri, dataRoot),
+    });
+    return (MistakesPanel.current = new MistakesPanel(panel, extensionUri));
+  }
+
+  /** A panel VS Code restored after a reload (see the serializer in extension.ts). */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): MistakesPanel {
+    MistakesPanel.current?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: roots(extensionUri, undefined) };
+    return (MistakesPanel.current = new MistakesPanel(panel, extensionUri));
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+    panel.webview.html = panelHtml(panel.webview, extensionUri);
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      this.onCancelEmitter,
+      this.onRerunEmitter,
+    );
+  }
+
+  private setRoots(extensionUri: vscode.Uri, dataRoot: string | undefined): void {
+    this.panel.webview.options = { ...this.panel.webview.options, localResourceRoots: roots(extensionUri, dataRoot) };
+  }
+
+  setTitle(modelName: string): void {
+    this.panel.title = `Mistakes: ${modelName}`;
+  }
+
+  setStatus(status: RunStatus): void {
+    this.status = status;
+    this.post({ type: 'status', status });
+  }
+
+  setReport(report: Report, partial: boolean): void {
+    this.report = { report, partial };
+    this.post({ type: 'report', report, partial });
+  }
+
+  setExampleSource(source: ExampleSource | undefined): void {
+    this.examples = source;
+  }
+
+  get lastReport(): Report | undefined {
+    return this.report?.report;
+  }
+
+  private post(m: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(raw: unknown): void {
+    const m: WebviewToHost | undefined = parseWebviewMessage(raw);
+    if (!m) return; // not ours, or malformed: ignored
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'status', status: this.status });
+        if (this.report) this.post({ type: 'report', ...this.report });
+        break;
+      case 'requestExamples': {
+        const { requestId, ids } = m;
+        if (!this.examples) {
+          this.post({ type: 'requestFailed', requestId, message: 'pictures are not available until the model is loaded' });
+          break;
+        }
+        this.examples(ids).then(
+          (examples) => this.post({ type: 'response', requestId, body: { kind: 'examples', examples } }),
+          (e: unknown) => this.post({ type: 'requestFailed', requestId, message: (e as Error).message }),
+        );
+        break;
+      }
+      case 'openExample':
+        void this.openExample(m.id, m.how);
+        break;
+      case 'cancelRun':
+        this.onCancelEmitter.fire();
+        break;
+      case 'rerun':
+        this.onRerunEmitter.fire();
+        break;
+      default: {
+        const never: never = m;
+        throw new Error(`unhandled message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Ids only come from the webview; the path is looked up here, never taken from it. */
+  private async openExample(id: number, how: 'open' | 'reveal'): Promise<void> {
+    const r = this.report?.report;
+    if (!r) return;
+    const item = [...r.mistakes, ...r.hardest, ...r.labelIssues].find((x) => x.index === id);
+    if (!item) return;
+    const file = r.data.kind === 'image-folder' ? join(r.data.path, item.source) : r.data.kind === 'manifest' ? join(dirname(r.data.path), item.source) : undefined;
+    if (!file) {
+      void vscode.window.showInformationMessage(`${item.source} is a row of an array file; there is no file of its own to open.`);
+      return;
+    }
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand(how === 'open' ? 'vscode.open' : 'revealInExplorer', uri);
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (MistakesPanel.current === this) MistakesPanel.current = undefined;
+    this.onDisposeEmitter.fire();
+    this.onDisposeEmitter.dispose();
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function roots(extensionUri: vscode.Uri, dataRoot: string | undefined): vscode.Uri[] {
+  const r = [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+  if (dataRoot) r.push(vscode.Uri.file(dataRoot));
+  return r;
+}
