@@ -16,9 +16,10 @@
  * screenshot and the logs when the body throws.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { chromium, type Browser, type BrowserContext, type BrowserServer, type Frame, type Locator, type Page } from 'playwright-core';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -648,6 +649,7 @@ export class Workbench {
   async waitForNotification(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
     const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.waitForTimeout(300); // let the toast's fade-in finish (screenshots)
     return toast;
   }
 
@@ -861,6 +863,54 @@ export function remoteUri(authority: string, absPath: string): string {
     .map((s) => encodeURIComponent(s))
     .join('/');
   return `vscode-remote://${authority}${p}`;
+}
+
+/**
+ * Zips an extension folder into a minimal .vsix (manifest, content types, `extension/...`)
+ * that `--install-extension` accepts. For TEST FIXTURES only: the product's .vsix comes
+ * from `npm run package` (@vscode/vsce), and that is what the product's e2e tests install.
+ */
+export function packVsix(extensionDir: string, outFile: string): string {
+  const pkg = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8')) as {
+    name: string;
+    publisher: string;
+    version: string;
+    displayName?: string;
+    description?: string;
+    engines: { vscode: string };
+  };
+  const xml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const manifest = `<?xml version="1.0" encoding="utf-8"?>
+<PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011" xmlns:d="http://schemas.microsoft.com/developer/vsx-schema-design/2011">
+  <Metadata>
+    <Identity Language="en-US" Id="${xml(pkg.name)}" Version="${xml(pkg.version)}" Publisher="${xml(pkg.publisher)}" />
+    <DisplayName>${xml(pkg.displayName ?? pkg.name)}</DisplayName>
+    <Description xml:space="preserve">${xml(pkg.description ?? '')}</Description>
+    <Properties>
+      <Property Id="Microsoft.VisualStudio.Code.Engine" Value="${xml(pkg.engines.vscode)}" />
+    </Properties>
+  </Metadata>
+  <Installation><InstallationTarget Id="Microsoft.VisualStudio.Code" /></Installation>
+  <Dependencies />
+  <Assets>
+    <Asset Type="Microsoft.VisualStudio.Code.Manifest" Path="extension/package.json" Addressable="true" />
+  </Assets>
+</PackageManifest>
+`;
+  const contentTypes = `<?xml version="1.0" encoding="utf-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension=".json" ContentType="application/json" /><Default Extension=".js" ContentType="application/javascript" /><Default Extension=".vsixmanifest" ContentType="text/xml" /></Types>
+`;
+  const entries: Record<string, Uint8Array> = {
+    '[Content_Types].xml': strToU8(contentTypes),
+    'extension.vsixmanifest': strToU8(manifest),
+  };
+  for (const rel of readdirSync(extensionDir, { recursive: true }).map(String)) {
+    const abs = join(extensionDir, rel);
+    if (statSync(abs).isFile()) entries[`extension/${rel.split(sep).join('/')}`] = readFileSync(abs);
+  }
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, zipSync(entries));
+  return outFile;
 }
 
 /** The rendered text of a frame's body (innerText: what a user sees, not hidden markup). */
