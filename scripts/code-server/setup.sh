@@ -139,6 +139,7 @@ step "check: native modules load"
 ') || die "a rebuilt native module does not load"
 step "check: code-server --version"
 XDG_CONFIG_HOME="$DIR/xdg" XDG_DATA_HOME="$DIR/xdg" node "$ENTRY" --version >&2 || die "code-server --version failed"
+rm -rf "$DIR/xdg"   # the default config it wrote (with a generated password) is not needed
 
 echo "$WANT_MARK" > "$MARKER"
 step "ready: $ENTRY"
