@@ -1,0 +1,95 @@
+/** What a rule sees: the parsed module, name resolution, values, flow facts, and `report`. */
+import { Flow } from './flow';
+import { Semantics } from './scope';
+import { LineIndex, type PyNode, statementOf } from './syntax';
+import type { Finding, Fix, RelatedLocation, RuleMeta } from './types';
+import { Values } from './values';
+
+export interface Report {
+  meta: RuleMeta;
+  node?: PyNode;
+  start?: number;
+  end?: number;
+  message: string;
+  fix?: { title: string; start: number; end: number; newText: string };
+  related?: { node: PyNode; message: string }[];
+}
+
+export class RuleContext {
+  readonly sem: Semantics;
+  readonly values: Values;
+  readonly lines: LineIndex;
+  private flowCache: Flow | null = null;
+  readonly findings: Finding[] = [];
+
+  constructor(
+    readonly root: PyNode,
+    readonly src: string,
+    lines?: LineIndex,
+    private readonly describeLine?: (line: number) => string,
+  ) {
+    this.sem = new Semantics(root, src);
+    this.values = new Values(this.sem);
+    this.lines = lines ?? new LineIndex(src);
+  }
+
+  get flow(): Flow {
+    if (!this.flowCache) this.flowCache = new Flow(this.sem, this.values);
+    return this.flowCache;
+  }
+
+  text(n: PyNode): string {
+    return this.src.slice(n.start, n.end);
+  }
+
+  /** Short text for messages: one line, at most 60 characters. */
+  short(n: PyNode, max = 60): string {
+    const t = this.text(n).replace(/\s+/g, ' ');
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+  }
+
+  line(n: PyNode): number {
+    return this.lines.position(n.start).line + 1;
+  }
+
+  /** "line 12", or "cell 3, line 2" in a notebook: for messages that point elsewhere. */
+  where(n: PyNode): string {
+    const line = this.lines.position(n.start).line;
+    return this.describeLine ? this.describeLine(line) : `line ${line + 1}`;
+  }
+
+  report(r: Report): void {
+    const start = r.start ?? r.node!.start;
+    const end = r.end ?? r.node!.end;
+    const f: Finding = {
+      code: r.meta.code,
+      rule: r.meta.rule,
+      severity: r.meta.severity,
+      message: r.message,
+      range: this.lines.range(start, end),
+    };
+    if (r.fix) {
+      const fix: Fix = { title: r.fix.title, range: this.lines.range(r.fix.start, r.fix.end), newText: r.fix.newText };
+      f.fix = fix;
+    }
+    if (r.related?.length) f.related = r.related.map((x): RelatedLocation => ({ range: this.lines.range(x.node.start, x.node.end), message: x.message }));
+    this.findings.push(f);
+  }
+
+  /** A fix that inserts `code` as a new line before the statement containing `n`, at its indentation. */
+  insertBefore(n: PyNode, code: string, title: string): Report['fix'] {
+    const stmt = statementOf(n);
+    const lineStart = this.lines.lineStart(this.lines.position(stmt.start).line);
+    const indent = this.lines.indentAt(stmt.start);
+    return { title, start: lineStart, end: lineStart, newText: `${indent}${code}\n` };
+  }
+
+  /** The header of a compound statement (`for x in y:`), for reporting without underlining the body. */
+  headerOf(n: PyNode): { start: number; end: number } {
+    const body = n.children.find((c) => c.field === 'body');
+    if (!body) return { start: n.start, end: n.end };
+    const head = this.src.slice(n.start, body.start);
+    const colon = head.lastIndexOf(':');
+    return { start: n.start, end: colon >= 0 ? n.start + colon + 1 : body.start };
+  }
+}

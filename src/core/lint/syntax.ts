@@ -1,0 +1,245 @@
+/**
+ * A plain-JavaScript copy of the tree-sitter syntax tree. Reading nodes through the
+ * WebAssembly boundary costs a call per property, so the tree is walked once with a
+ * cursor and the rules then run on plain objects. Top-level statements whose text did not
+ * change since the previous conversion are reused (offsets shifted), which keeps
+ * re-linting after a small edit cheap.
+ */
+import type { Language, Tree } from 'web-tree-sitter';
+import type { Position, Range } from './types';
+
+export interface PyNode {
+  type: string;
+  /** UTF-16 offsets into the source. */
+  start: number;
+  end: number;
+  /** Field name in the parent (`function`, `arguments`, `left`, ...), or null. */
+  field: string | null;
+  parent: PyNode | null;
+  /** Named children, comments excluded. */
+  children: PyNode[];
+  /** First operator token for operator nodes (`/`, `+`, `/=`, `and`, ...). */
+  op: string | null;
+}
+
+/** Node types whose children the rules never need. */
+const LEAVES = new Set(['identifier', 'string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'comment', 'escape_sequence', 'ellipsis']);
+const OP_PARENTS = new Set(['binary_operator', 'augmented_assignment', 'unary_operator', 'boolean_operator', 'comparison_operator', 'not_operator']);
+
+interface LangInfo {
+  types: string[];
+  named: boolean[];
+  fields: (string | null)[];
+}
+const langInfo = new WeakMap<Language, LangInfo>();
+function infoOf(lang: Language): LangInfo {
+  let info = langInfo.get(lang);
+  if (!info) {
+    const types = lang.types.slice();
+    info = { types, named: types.map((_, i) => lang.nodeTypeIsNamed(i)), fields: lang.fields.slice() };
+    langInfo.set(lang, info);
+  }
+  return info;
+}
+
+/** What a conversion keeps of each top-level statement, for reuse by the next conversion. */
+interface TopEntry {
+  node: PyNode;
+  comments: PyNode[];
+}
+export type TopCache = Map<string, TopEntry[]>;
+
+export interface Syntax {
+  root: PyNode;
+  comments: PyNode[];
+  hasError: boolean;
+  /** Cache to pass to the next conversion of an edited version of the same document. */
+  cache: TopCache;
+}
+
+function shift(n: PyNode, delta: number): void {
+  n.start += delta;
+  n.end += delta;
+  for (const c of n.children) shift(c, delta);
+}
+
+export function convertTree(tree: Tree, src: string, previous?: TopCache): Syntax {
+  const { types, named, fields } = infoOf(tree.language);
+  const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null };
+  const comments: PyNode[] = [];
+  const cache: TopCache = new Map();
+  const c = tree.walk();
+  try {
+    if (c.gotoFirstChild()) {
+      do {
+        const tid = c.nodeTypeId;
+        if (!named[tid]) continue;
+        const type = types[tid] ?? 'ERROR';
+        const start = c.startIndex;
+        const end = c.endIndex;
+        const node: PyNode = { type, start, end, field: null, parent: root, children: [], op: null };
+        if (type === 'comment') {
+          comments.push(node);
+          continue;
+        }
+        const key = type + '\u0000' + src.slice(start, end);
+        const reuse = previous?.get(key)?.pop();
+        let entry: TopEntry;
+        if (reuse) {
+          const delta = start - reuse.node.start;
+          if (delta !== 0) {
+            shift(reuse.node, delta);
+            for (const cm of reuse.comments) shift(cm, delta);
+          }
+          reuse.node.parent = root;
+          entry = reuse;
+        } else {
+          const inner: PyNode[] = [];
+          if (!LEAVES.has(type)) convertChildren(c, node, inner, types, named, fields);
+          entry = { node, comments: inner };
+        }
+        root.children.push(entry.node);
+        for (const cm of entry.comments) comments.push(cm);
+        const list = cache.get(key);
+        if (list) list.push(entry);
+        else cache.set(key, [entry]);
+      } while (c.gotoNextSibling());
+    }
+  } finally {
+    c.delete();
+  }
+  comments.sort((a, b) => a.start - b.start);
+  return { root, comments, hasError: tree.rootNode.hasError, cache };
+}
+
+function convertChildren(
+  c: ReturnType<Tree['walk']>,
+  top: PyNode,
+  comments: PyNode[],
+  types: string[],
+  named: boolean[],
+  fields: (string | null)[],
+): void {
+  if (!c.gotoFirstChild()) return;
+  const stack: PyNode[] = [top];
+  for (;;) {
+    const parent = stack[stack.length - 1]!;
+    const tid = c.nodeTypeId;
+    let descended = false;
+    if (named[tid]) {
+      const type = types[tid] ?? 'ERROR';
+      const fid = c.currentFieldId;
+      const node: PyNode = { type, start: c.startIndex, end: c.endIndex, field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null };
+      if (type === 'comment') comments.push(node);
+      else {
+        parent.children.push(node);
+        if (!LEAVES.has(type) && c.gotoFirstChild()) {
+          stack.push(node);
+          descended = true;
+        }
+      }
+    } else if (parent.op === null && OP_PARENTS.has(parent.type)) {
+      const t = types[tid];
+      if (t && t !== '(' && t !== ')') parent.op = t;
+    }
+    if (descended) continue;
+    while (!c.gotoNextSibling()) {
+      c.gotoParent();
+      stack.pop();
+      if (stack.length === 0) return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers the rules use on PyNode trees.
+
+export function child(n: PyNode | null | undefined, field: string): PyNode | null {
+  if (!n) return null;
+  for (const c of n.children) if (c.field === field) return c;
+  return null;
+}
+
+export function childrenOf(n: PyNode | null | undefined, field: string): PyNode[] {
+  return n ? n.children.filter((c) => c.field === field) : [];
+}
+
+export function firstOfType(n: PyNode | null | undefined, type: string): PyNode | null {
+  if (!n) return null;
+  for (const c of n.children) if (c.type === type) return c;
+  return null;
+}
+
+export function isAncestor(a: PyNode, n: PyNode): boolean {
+  for (let p: PyNode | null = n; p; p = p.parent) if (p === a) return true;
+  return false;
+}
+
+export function contains(a: PyNode, n: PyNode): boolean {
+  return n.start >= a.start && n.end <= a.end;
+}
+
+/** Pre-order walk; return false from `visit` to skip a node's children. */
+export function walk(n: PyNode, visit: (n: PyNode) => boolean | void): void {
+  if (visit(n) === false) return;
+  for (const c of n.children) walk(c, visit);
+}
+
+const SCOPE_TYPES = new Set(['function_definition', 'class_definition', 'lambda']);
+/** Walks `n`'s subtree without entering nested functions, classes or lambdas. */
+export function walkLocal(n: PyNode, visit: (n: PyNode) => void): void {
+  for (const c of n.children) {
+    if (SCOPE_TYPES.has(c.type)) continue;
+    visit(c);
+    walkLocal(c, visit);
+  }
+}
+
+/** Strips parentheses: `((x))` -> `x`. */
+export function unparen(n: PyNode): PyNode {
+  while (n.type === 'parenthesized_expression' && n.children.length === 1) n = n.children[0]!;
+  return n;
+}
+
+/** The statement that contains `n` (the ancestor whose parent is a block or the module). */
+export function statementOf(n: PyNode): PyNode {
+  let s = n;
+  while (s.parent && s.parent.type !== 'block' && s.parent.type !== 'module') s = s.parent;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** Maps UTF-16 offsets to 0-based line/character positions. */
+export class LineIndex {
+  readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  position(offset: number): Position {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - s[lo]! };
+  }
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  lineStart(line: number): number {
+    return this.starts[Math.min(line, this.starts.length - 1)] ?? 0;
+  }
+  /** The leading whitespace of the line containing `offset`. */
+  indentAt(offset: number): string {
+    const ls = this.starts[this.position(offset).line]!;
+    const m = /^[ \t]*/.exec(this.text.slice(ls, ls + 200));
+    return m ? m[0] : '';
+  }
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
