@@ -141,11 +141,21 @@ function installExitHook(): void {
 /** Records a pid in $E2E_PID_DIR so test/e2e/run.mjs can kill it if this process is killed. */
 function notePid(kind: 'group' | 'pid', pid: number, add: boolean): void {
   (kind === 'group' ? liveGroups : livePids)[add ? 'add' : 'delete'](pid);
+  noteForRunner(`${kind}-${pid}`, String(pid), add);
+}
+
+/** Same for a temp dir (run.mjs removes it when this process was killed before cleanup). */
+function noteTmpDir(dir: string, add: boolean): void {
+  liveTmpDirs[add ? 'add' : 'delete'](dir);
+  noteForRunner(`tmp-${dir.split('/').pop()}`, dir, add);
+}
+
+function noteForRunner(name: string, content: string, add: boolean): void {
   const dir = process.env.E2E_PID_DIR;
   if (!dir) return;
-  const file = join(dir, `${kind}-${pid}`);
+  const file = join(dir, name);
   try {
-    if (add) writeFileSync(file, String(pid));
+    if (add) writeFileSync(file, content);
     else rmSync(file, { force: true });
   } catch {
     /* best effort */
@@ -293,7 +303,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}, timings: Tim
   const entry = codeServerEntry();
   const tmp = mkdtempSync(join(tmpdir(), `ml-e2e-${sanitize(opts.name ?? 'session')}-`));
   const keepTmp = opts.keepTmp || process.env.E2E_KEEP_TMP === '1';
-  if (!keepTmp) liveTmpDirs.add(tmp);
+  if (!keepTmp) noteTmpDir(tmp, true);
   const userDataDir = join(tmp, 'user-data');
   const extensionsDir = join(tmp, 'extensions');
   const workspace = opts.workspace ? resolve(opts.workspace) : join(tmp, 'workspace');
@@ -384,7 +394,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}, timings: Tim
       notePid('group', pid, false);
       if (!keepTmp) {
         rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-        liveTmpDirs.delete(tmp);
+        noteTmpDir(tmp, false);
       }
     },
   };

@@ -56,14 +56,22 @@ function kill(pid, signal) {
   }
 }
 
-/** Kills what the harness recorded (group-PGID / pid-PID files) and returns what was still alive. */
+/**
+ * Kills what the harness recorded (group-PGID / pid-PID files), removes its temp dirs
+ * (tmp-NAME files holding the path), and returns the processes that were still alive.
+ */
 function killRecorded() {
   const alive = [];
   for (const name of readdirSync(pidDir)) {
     const m = /^(group|pid)-(\d+)$/.exec(name);
     if (!m) continue;
-    const id = Number(readFileSync(join(pidDir, name), 'utf8') || m[2]);
+    const id = Number(m[2]);
     if (kill(m[1] === 'group' ? -id : id, 'SIGKILL')) alive.push(name);
+  }
+  for (const name of readdirSync(pidDir)) {
+    if (!name.startsWith('tmp-')) continue;
+    const dir = readFileSync(join(pidDir, name), 'utf8');
+    if (dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
   }
   return alive;
 }
