@@ -3,17 +3,30 @@
  * native build, no Python needed). The .wasm files are resolved from node_modules at run
  * time, so this works from the sources (tsx) and from the esbuild bundle in dist/.
  */
-import { Language, Parser } from 'web-tree-sitter';
+// `import = require` (not `import {}`): bundlers then take the package's CommonJS build, whose
+// WebAssembly loader works from a CommonJS bundle (the ESM build needs import.meta.url).
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import TreeSitter = require('web-tree-sitter');
+type Language = TreeSitter.Language;
+type Parser = TreeSitter.Parser;
+const { Language, Parser } = TreeSitter;
 
 let loading: Promise<Language> | null = null;
 let language: Language | null = null;
 let parser: Parser | null = null;
 
+/**
+ * A .wasm file: next to this module first (a packaged build may copy them into dist/), else
+ * from node_modules (a checkout, where dist/ sits next to node_modules).
+ */
 function resolveWasm(spec: string): string {
+  const local = join(__dirname, basename(spec));
+  if (existsSync(local)) return local;
   try {
     return require.resolve(spec);
   } catch (e) {
-    throw new Error(`mistake-lens lint: cannot find ${spec} (is the package installed next to the CLI?): ${(e as Error).message}`);
+    throw new Error(`cannot find ${spec} (is the package installed next to the CLI?): ${(e as Error).message}`);
   }
 }
 
