@@ -1,0 +1,77 @@
+/**
+ * Shape checks for messages from the host (DOM-free). The webview trusts nothing it is sent:
+ * anything that does not look like a HostToWebview message is reported and dropped.
+ */
+import type { ExampleView, HostToWebview, Report, RunStatus } from '../../src/core/protocol';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+const RUN_STATES: ReadonlySet<string> = new Set<RunStatus['state']>(['idle', 'running', 'done', 'cancelled', 'failed']);
+
+export function isRunStatus(v: unknown): v is RunStatus {
+  return isObj(v) && isStr(v.state) && RUN_STATES.has(v.state) && isStr(v.modelName) && isStr(v.dataName)
+    && isNum(v.done) && (v.total === null || isNum(v.total))
+    && isStrOrNull(v.executionProvider) && isStrOrNull(v.message);
+}
+
+/**
+ * Enough of a Report to render without throwing: the version, the class list, the three
+ * rankings and the metric blocks the panel reads. Field-level detail is the engine's contract.
+ */
+export function isReport(v: unknown): v is Report {
+  if (!isObj(v) || v.version !== 1) return false;
+  if (!Array.isArray(v.classes) || !v.classes.every(isStr)) return false;
+  for (const k of ['mistakes', 'hardest', 'labelIssues', 'confusion', 'perClass', 'reliability', 'prCurves', 'skipped'] as const) {
+    if (!Array.isArray(v[k])) return false;
+  }
+  return isObj(v.model) && isObj(v.data) && isObj(v.coverage) && isObj(v.histograms)
+    && isObj(v.labelPermutation) && isObj(v.nonFinite) && isNum(v.accuracy) && isNum(v.numExamples);
+}
+
+/** Only `data:image/...` URLs are shown; anything else becomes '' (rendered as "no image"). */
+export function safeImageUrl(v: unknown): string {
+  return isStr(v) && /^data:image\/(png|jpeg|gif|webp|bmp);base64,[A-Za-z0-9+/=]*$/.test(v) ? v : '';
+}
+
+export function parseExampleView(v: unknown): ExampleView | null {
+  if (!isObj(v) || !isNum(v.id) || !isStr(v.source) || !isNum(v.width) || !isNum(v.height)) return null;
+  if (!isStr(v.modelInput) || !isStrOrNull(v.original)) return null;
+  return {
+    id: v.id, source: v.source, width: v.width, height: v.height,
+    modelInput: safeImageUrl(v.modelInput),
+    original: v.original === null ? null : safeImageUrl(v.original) || null,
+  };
+}
+
+export type ParseResult = { ok: true; message: HostToWebview } | { ok: false; reason: string };
+
+export function parseHostMessage(data: unknown): ParseResult {
+  if (!isObj(data) || !isStr(data.type)) return { ok: false, reason: 'not a message object with a string `type`' };
+  switch (data.type) {
+    case 'status':
+      return isRunStatus(data.status) ? { ok: true, message: { type: 'status', status: data.status } } : { ok: false, reason: 'status: bad RunStatus' };
+    case 'report':
+      if (typeof data.partial !== 'boolean') return { ok: false, reason: 'report: `partial` is not a boolean' };
+      return isReport(data.report) ? { ok: true, message: { type: 'report', report: data.report, partial: data.partial } } : { ok: false, reason: 'report: not a version-1 report' };
+    case 'response': {
+      if (!isNum(data.requestId)) return { ok: false, reason: 'response: no numeric requestId' };
+      const body = data.body;
+      if (!isObj(body) || body.kind !== 'examples' || !Array.isArray(body.examples)) return { ok: false, reason: 'response: unknown body' };
+      const examples: ExampleView[] = [];
+      for (const e of body.examples) {
+        const ex = parseExampleView(e);
+        if (ex) examples.push(ex);
+      }
+      return { ok: true, message: { type: 'response', requestId: data.requestId, body: { kind: 'examples', examples } } };
+    }
+    case 'requestFailed':
+      if (!isNum(data.requestId) || !isStr(data.message)) return { ok: false, reason: 'requestFailed: needs requestId and message' };
+      return { ok: true, message: { type: 'requestFailed', requestId: data.requestId, message: data.message } };
+    default:
+      return { ok: false, reason: `unknown message type ${JSON.stringify(data.type).slice(0, 60)}` };
+  }
+}
