@@ -1,0 +1,82 @@
+/**
+ * Entry of the panel bundle (dist/webview.js).
+ * - Inside VS Code (acquireVsCodeApi exists): say `ready`, then render what the host sends;
+ *   view state goes through getState/setState.
+ * - Otherwise it is the CLI's standalone HTML report: the report is the JSON in
+ *   <script type="application/json" id="report-data">; cards show the source name, no images.
+ * Styles are injected as <style> text (the CSP allows inline styles, not inline scripts).
+ */
+import type { Report } from '../src/core/protocol';
+import { App } from './app';
+import { h } from './dom/h';
+import { ProtocolClient } from './protocol/client';
+import { isReport } from './protocol/validate';
+import panelCss from './styles/panel.css';
+import standaloneThemeCss from './styles/standalone-theme.css';
+import { registerToolkit } from './toolkit';
+import { acquireVsCode } from './vscodeApi';
+
+function injectStyle(id: string, css: string): void {
+  const style = document.createElement('style');
+  style.id = id;
+  style.textContent = css;
+  document.head.appendChild(style);
+}
+
+function root(): HTMLElement {
+  let el = document.getElementById('app');
+  if (!el) {
+    el = h('div', { id: 'app' });
+    document.body.appendChild(el);
+  }
+  return el;
+}
+
+function startPanel(vscode: NonNullable<ReturnType<typeof acquireVsCode>>): void {
+  let app: App | null = null;
+  const pending: { status?: Parameters<App['setStatus']>[0]; report?: { report: Report; partial: boolean } } = {};
+  const client = new ProtocolClient((msg) => vscode.postMessage(msg), {
+    onStatus: (s) => (app ? app.setStatus(s) : (pending.status = s)),
+    onReport: (report, partial) => (app ? app.setReport(report, partial) : (pending.report = { report, partial })),
+    onInvalid: (reason) => console.warn(`[mistake-lens] ignored host message: ${reason}`),
+  });
+  window.addEventListener('message', (ev: MessageEvent<unknown>) => client.handle(ev.data));
+  app = new App(root(), { client, savedState: vscode.getState(), saveState: (s) => vscode.setState(s) });
+  if (pending.status) app.setStatus(pending.status);
+  if (pending.report) app.setReport(pending.report.report, pending.report.partial);
+  client.send({ type: 'ready' });
+}
+
+function startStandalone(): void {
+  injectStyle('mistake-lens-standalone-theme', standaloneThemeCss);
+  // The toolkit and the charts follow body classes, as inside VS Code.
+  const dark = matchMedia('(prefers-color-scheme: dark)');
+  const applyScheme = () => {
+    document.body.classList.toggle('vscode-dark', dark.matches);
+    document.body.classList.toggle('vscode-light', !dark.matches);
+    document.body.dataset.vscodeThemeKind = dark.matches ? 'vscode-dark' : 'vscode-light';
+  };
+  applyScheme();
+  dark.addEventListener('change', applyScheme);
+
+  const el = root();
+  let report: unknown;
+  try {
+    report = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null');
+  } catch (err) {
+    report = null;
+    console.error('[mistake-lens] report-data is not JSON', err);
+  }
+  if (!isReport(report)) {
+    el.replaceChildren(h('p', { class: 'fatal', text: 'This page has no readable Mistake Lens report (expected a version-1 report in #report-data).' }));
+    return;
+  }
+  const app = new App(el, { client: null, savedState: null, saveState: () => {} });
+  app.setReport(report, false);
+}
+
+registerToolkit();
+injectStyle('mistake-lens-panel', panelCss);
+const vscode = acquireVsCode();
+if (vscode) startPanel(vscode);
+else startStandalone();
