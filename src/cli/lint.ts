@@ -105,8 +105,14 @@ function formatHuman(json: LintJson): string {
   return lines.join('\n');
 }
 
+export interface LintIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+const STDIO: LintIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
 /** Runs `mistake-lens lint …` (argv without the command name) and returns the exit code. */
-export async function runLint(argv: string[]): Promise<number> {
+export async function runLint(argv: string[], io: LintIo = STDIO): Promise<number> {
   let values: { json?: boolean; select?: string; ignore?: string; help?: boolean };
   let positionals: string[];
   let select: string[] | undefined;
@@ -123,7 +129,7 @@ export async function runLint(argv: string[]): Promise<number> {
       },
     }));
     if (values.help) {
-      process.stdout.write(LINT_USAGE + '\n');
+      io.out(LINT_USAGE + '\n');
       return 0;
     }
     if (positionals.length === 0) throw new LintUsageError('lint needs at least one file or folder: mistake-lens lint <file-or-dir>… [--json]');
@@ -131,16 +137,16 @@ export async function runLint(argv: string[]): Promise<number> {
     ignore = parseCodes('ignore', values.ignore);
   } catch (e) {
     if (e instanceof LintUsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      process.stderr.write(`mistake-lens: ${(e as Error).message}\nRun 'mistake-lens lint --help' for usage.\n`);
+      io.err(`mistake-lens: ${(e as Error).message}\nRun 'mistake-lens lint --help' for usage.\n`);
       return 2;
     }
     throw e;
   }
   const results = await lintFiles(positionals, { select, ignore });
   const json = toJson(results);
-  for (const err of json.errors) process.stderr.write(`mistake-lens: cannot lint ${err.file}: ${err.message}\n`);
-  if (values.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(formatHuman(json) + '\n');
+  for (const err of json.errors) io.err(`mistake-lens: cannot lint ${err.file}: ${err.message}\n`);
+  if (values.json) io.out(JSON.stringify(json, null, 2) + '\n');
+  else io.out(formatHuman(json) + '\n');
   const problems = json.findings.some((f) => f.severity === 'error' || f.severity === 'warning');
   return problems || json.errors.length > 0 ? 1 : 0;
 }

@@ -57,7 +57,8 @@ export function checkNumerics(ctx: RuleContext): void {
     }
     if (!e) return null;
     const kd = args.keywords.get('keepdim') ?? args.keywords.get('keepdims');
-    return { x: e.arg, dimText: dim ? ctx.text(dim) : null, keepdim: !!kd && ctx.text(kd) === 'True', torch: torchy(e.q) && (q === null || q.startsWith('torch.')) };
+    const kwDim = !!dim && dim.parent?.type === 'keyword_argument';
+    return { x: e.arg, dimText: dim ? (kwDim ? `dim=${ctx.text(dim)}` : ctx.text(dim)) : null, keepdim: !!kd && ctx.text(kd) === 'True', torch: torchy(e.q) && (q === null || q.startsWith('torch.')) };
   };
   /** exp of an already-shifted argument (x - max) is the stable form. */
   const shifted = (x: PyNode): boolean => {
