@@ -8,8 +8,18 @@ import { resolveModel } from './models';
 import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
 import { requireTrust } from './trust';
+import type { InspectOptions } from '../core/options';
+import type { Report } from '../core/protocol';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: for scripts, other extensions and the integration tests. */
+export interface MistakeLensApi {
+  /** Runs a model on data and shows the panel, as Inspect Mistakes does after its questions. */
+  inspect(model: string, data: string, options?: Partial<InspectOptions>): Promise<Report | undefined>;
+  /** The report the panel shows, if any. */
+  shownReport(): Report | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): MistakeLensApi {
   const runs = new Runs(context);
   const memory = new DatasetMemory(context.globalState);
   const sample = {
@@ -46,6 +56,10 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  return {
+    inspect: async (model, data, options) => ((await requireTrust('Inspect Mistakes')) ? runs.inspect(model, data, options) : undefined),
+    shownReport: () => MistakesPanel.current?.lastReport,
+  };
 }
 
 export function deactivate(): void {

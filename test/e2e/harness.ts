@@ -828,7 +828,9 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       await wb.answerTrustDialog('trust');
       await wb.restrictedModeIndicator().waitFor({ state: 'detached', timeout: 10_000 });
     } else if (trust === 'restricted') {
-      await wb.answerTrustDialog('restrict');
+      // An Extension Development Host may start in Restricted Mode without asking.
+      const asked = await wb.trustButton('restrict').waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+      if (asked) await wb.answerTrustDialog('restrict');
       await wb.restrictedModeIndicator().waitFor({ state: 'visible', timeout: 10_000 });
     }
     timings.trustMs = Date.now() - t1;
