@@ -3,11 +3,12 @@
  *   inspect <model.onnx> --data <path> [--json] [--out report.json]
  * Exit codes: 0 ok, 1 a problem with the input (one line on stderr), 2 usage, 70 internal error.
  */
-import { writeFile } from 'node:fs/promises';
 import { isUserError } from '../core/errors';
 import { inspect } from '../core/inspect';
 import { TOOL_VERSION } from '../core/version';
 import { parseInspect, UsageError } from './args';
+import { runLint } from './lint';
+import { writeReport } from './output';
 import { ProgressBar } from './progress';
 import { formatSummary } from './summary';
 
@@ -27,9 +28,10 @@ Commands:
       --x-key/--y-key <k>    .npz keys or .npy stems for inputs/labels (default x/y)
       --limit <n>            only the first n examples
       --json                 print the report as JSON on stdout
-      --out <file.json>      write the report to a file
+      --out <file>           write the report: .html (the panel, standalone) or .json
       --no-save-config       do not save the preprocessing next to the data
-  diagnose, lint, trace      planned; not in this version
+  lint <file-or-dir>… [--json]         static checks of Python training code (see docs/lint-rules.md)
+  diagnose, trace            planned; not in this version
 
   --version, --help`;
 
@@ -48,9 +50,8 @@ async function runInspect(argv: string[]): Promise<number> {
       },
     });
     bar.clear();
-    const json = JSON.stringify(report, null, opts.json ? 2 : 0);
-    if (opts.out) await writeFile(opts.out, json + '\n');
-    if (opts.json) process.stdout.write(json + '\n');
+    if (opts.out) await writeReport(opts.out, report);
+    if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else process.stdout.write(formatSummary(report) + '\n' + (opts.out ? `\nReport written to ${opts.out}\n` : ''));
     return 0;
   } finally {
@@ -65,8 +66,9 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'inspect':
         return await runInspect(rest);
-      case 'diagnose':
       case 'lint':
+        return await runLint(rest);
+      case 'diagnose':
       case 'trace':
         process.stderr.write(`mistake-lens: '${command}' is planned but not in this version (${TOOL_VERSION})\n`);
         return 2;
