@@ -105,6 +105,16 @@ export class CardView {
     this.setImage(item, image);
   }
 
+  /** Parked in the pool: hidden, and without data attributes, so `.card[data-id]` matches live cards only. */
+  release(): void {
+    this.item = null;
+    this.index = -1;
+    this.root.hidden = true;
+    delete this.root.dataset.id;
+    delete this.root.dataset.index;
+    delete this.root.dataset.kind;
+  }
+
   setImage(item: GridItem, image: ImageState): void {
     const src = image.view?.modelInput ?? '';
     if (src) {

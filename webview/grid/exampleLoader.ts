@@ -2,7 +2,8 @@
  * Fetches the model's-eye images for the cards on screen (DOM-free; fetch and scheduler injected).
  * The grid calls `want(ids)` with what is visible after every scroll; the loader batches the ids
  * it has not got yet, drops ids that scrolled away before their batch went out, and keeps a
- * bounded cache (least recently used goes first).
+ * bounded cache (least recently used goes first). A failed batch is split in halves and retried
+ * until the unreadable ids are alone, so one bad file costs only its own image.
  */
 import type { ExampleView } from '../../src/core/protocol';
 
@@ -111,11 +112,16 @@ export class ExampleLoader {
       },
       (err: unknown) => {
         if (gen !== this.generation) return;
-        const message = err instanceof Error ? err.message : String(err);
-        for (const id of ids) {
-          this.inflight.delete(id);
-          this.failed.set(id, message);
+        for (const id of ids) this.inflight.delete(id);
+        if (ids.length > 1) {
+          // One unreadable file fails the whole request: split it so the others still load.
+          const half = Math.ceil(ids.length / 2);
+          this.load(ids.slice(0, half));
+          this.load(ids.slice(half));
+          return;
         }
+        const message = err instanceof Error ? err.message : String(err);
+        this.failed.set(ids[0]!, message);
         this.emit(ids);
       },
     );

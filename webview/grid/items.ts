@@ -15,7 +15,8 @@ export const SORT_MODES: { value: SortMode; label: string }[] = [
 
 /**
  * One card. `predicted` and `confidence` are what the filters look at: for a ranked example the
- * model's prediction and p(predicted); for a label issue the suggested class and p(suggested).
+ * model's prediction and p(predicted); for a label issue the suggested class and the label-error
+ * score (what that list is ranked by, and what its cards show).
  */
 export type GridItem =
   | { kind: 'ranked'; id: number; source: string; label: string; predicted: string; confidence: number; example: RankedExample }
@@ -28,7 +29,7 @@ export function fromRanked(e: RankedExample): GridItem {
 }
 
 export function fromLabelIssue(e: LabelIssue): GridItem {
-  return { kind: 'labelIssue', id: e.index, source: e.source, label: e.label, predicted: e.suggested, confidence: e.pSuggested, issue: e };
+  return { kind: 'labelIssue', id: e.index, source: e.source, label: e.label, predicted: e.suggested, confidence: e.score, issue: e };
 }
 
 /** Sort keys per mode, as the report documents its lists: larger key first. */

@@ -135,7 +135,8 @@ export class VirtualGrid {
     this.layout = computeLayout(this.items.length, this.width, CARD_GEOMETRY);
     this.sizer.style.height = `${this.layout.totalHeight}px`;
     if (prev.columns !== this.layout.columns || prev.cardWidth !== this.layout.cardWidth) {
-      for (const [, card] of this.rendered) card.root.style.width = `${this.layout.cardWidth}px`;
+      for (const card of [...this.rendered.values(), ...this.free]) card.root.style.width = `${this.layout.cardWidth}px`;
+      for (const [, card] of this.rendered) card.item = null; // positions changed: re-place every card
     }
     this.lastRange = null;
   }
@@ -163,12 +164,12 @@ export class VirtualGrid {
     if (last && last.firstIndex === range.firstIndex && last.endIndex === range.endIndex) return;
     this.lastRange = range;
 
-    // Release cards that left the range; keep focus off a card that is about to show something else.
+    // Cards that left the range are re-bound to the items that entered it; only a surplus is hidden,
+    // so a steady scroll never toggles display (which would force a full layout of the card).
     for (const [index, card] of this.rendered) {
       if (index >= range.firstIndex && index < range.endIndex) continue;
       if (card.root.contains(document.activeElement)) this.element.focus({ preventScroll: true });
       this.rendered.delete(index);
-      card.root.hidden = true;
       card.item = null;
       this.free.push(card);
     }
@@ -181,14 +182,14 @@ export class VirtualGrid {
           card = this.free.pop() ?? this.createCard();
           this.rendered.set(i, card);
         }
-        card.root.hidden = false;
+        if (card.root.hidden) card.root.hidden = false;
         card.bind(item, i, this.opts.imageFor(item));
         const { x, y } = cellPosition(this.layout, i);
         card.root.style.transform = `translate(${x}px, ${y}px)`;
-        card.root.style.width = `${this.layout.cardWidth}px`;
       }
       ids.push(item.id);
     }
+    for (const card of this.free) if (!card.root.hidden) card.release();
     this.updateTabStops();
     this.opts.onVisible(ids);
   }
@@ -196,6 +197,7 @@ export class VirtualGrid {
   private createCard(): CardView {
     const card = new CardView();
     card.root.style.height = `${this.layout.cardHeight}px`;
+    card.root.style.width = `${this.layout.cardWidth}px`;
     this.element.appendChild(card.root);
     return card;
   }

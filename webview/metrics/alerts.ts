@@ -5,15 +5,27 @@
  * DOM hooks: `#alerts`, `.alert[data-kind="labelPermutation"|"nonFinite"|"skipped"|"executionProvider"]`.
  */
 import type { Report } from '../../src/core/protocol';
-import { h } from '../dom/h';
+import { h, svg } from '../dom/h';
 import { int, pct } from '../format';
 
 const SHOW_AT_MOST = 50;
 
 function alert(kind: string, level: 'error' | 'warning' | 'info' | 'ok', title: string, ...body: (Node | string | null)[]): HTMLElement {
   return h('section', { class: `alert alert-${level}`, attrs: { 'data-kind': kind, role: level === 'error' ? 'alert' : null } },
-    h('span', { class: 'alert-icon', attrs: { 'aria-hidden': 'true' }, text: level === 'error' ? '⛔' : level === 'warning' ? '⚠' : level === 'ok' ? '✓' : 'ℹ' }),
+    h('span', { class: 'alert-icon', attrs: { 'aria-hidden': 'true' } }, icon(level)),
     h('div', { class: 'alert-body' }, h('strong', { class: 'alert-title', text: title }), ...body));
+}
+
+/** Small 16px icons drawn with currentColor (no icon font, no emoji: both may be missing). */
+function icon(level: 'error' | 'warning' | 'info' | 'ok'): SVGElement {
+  const stroke = { fill: 'none', stroke: 'currentColor', 'stroke-width': '1.6', 'stroke-linecap': 'round', 'stroke-linejoin': 'round' };
+  const shapes: Record<typeof level, SVGElement[]> = {
+    error: [svg('circle', { cx: '8', cy: '8', r: '6.5', ...stroke }), svg('path', { d: 'M5.5 5.5l5 5M10.5 5.5l-5 5', ...stroke })],
+    warning: [svg('path', { d: 'M8 1.8L14.6 13.6H1.4Z', ...stroke }), svg('path', { d: 'M8 6.2v3.6M8 11.7v.1', ...stroke })],
+    info: [svg('circle', { cx: '8', cy: '8', r: '6.5', ...stroke }), svg('path', { d: 'M8 7.2v4.3M8 4.6v.1', ...stroke })],
+    ok: [svg('path', { d: 'M2.5 8.5l3.5 3.5 7.5-8', ...stroke })],
+  };
+  return svg('svg', { width: '16', height: '16', viewBox: '0 0 16 16' }, ...shapes[level]);
 }
 
 export function alerts(r: Report): HTMLElement {

@@ -45,6 +45,7 @@ export class MistakesView {
   private readonly empty: HTMLElement;
   private readonly labelCaption: HTMLElement;
   private readonly predictedCaption: HTMLElement;
+  private readonly rangeCaption: HTMLElement;
   private report: Report | null = null;
   private state: PanelViewState | null = null;
   private cache = new Map<SortMode, GridItem[]>();
@@ -89,6 +90,7 @@ export class MistakesView {
     this.maxField = textField({ id: 'filter-max', label: 'Maximum confidence', placeholder: '1', value: '', size: 4, onChange: () => this.filterChanged() });
     this.labelCaption = h('span', { class: 'field-label', text: 'True class' });
     this.predictedCaption = h('span', { class: 'field-label', text: 'Predicted' });
+    this.rangeCaption = h('span', { class: 'field-label', text: 'Confidence' });
     this.clearButton = button('Clear filters', { id: 'filter-clear', appearance: 'secondary', onClick: () => this.clearFilters() });
     this.count = h('span', { id: 'result-count', class: 'result-count', attrs: { 'aria-live': 'polite' } });
     this.empty = h('div', { id: 'grid-empty', class: 'grid-empty', text: 'Waiting for results…' });
@@ -98,7 +100,7 @@ export class MistakesView {
       field('Show', this.sort.element),
       field(this.labelCaption, this.labelFilter.element),
       field(this.predictedCaption, this.predictedFilter.element),
-      h('div', { class: 'field' }, h('span', { class: 'field-label', text: 'Confidence' }),
+      h('div', { class: 'field' }, this.rangeCaption,
         h('div', { class: 'range' }, this.minField.element, h('span', { class: 'range-dash', text: '–' }), this.maxField.element)),
       this.clearButton,
       h('span', { class: 'toolbar-spacer' }),
@@ -162,6 +164,9 @@ export class MistakesView {
     const issues = state.sort === 'labelIssues';
     this.labelCaption.textContent = issues ? 'Given label' : 'True class';
     this.predictedCaption.textContent = issues ? 'Likely class' : 'Predicted';
+    this.rangeCaption.textContent = issues ? 'Label error score' : 'Confidence';
+    this.minField.element.setAttribute('aria-label', issues ? 'Minimum label error score' : 'Minimum confidence');
+    this.maxField.element.setAttribute('aria-label', issues ? 'Maximum label error score' : 'Maximum confidence');
   }
 
   private syncDetail(selected: number | null): void {

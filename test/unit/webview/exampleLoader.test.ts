@@ -6,14 +6,15 @@ import { ExampleLoader } from '../../../webview/grid/exampleLoader';
 
 const view = (id: number): ExampleView => ({ id, source: `x[${id}]`, modelInput: 'data:image/png;base64,AA==', original: null, width: 2, height: 2 });
 
-function setup(opts: { maxBatch?: number; maxCache?: number; fail?: boolean } = {}) {
+function setup(opts: { maxBatch?: number; maxCache?: number; failIds?: number[] } = {}) {
   const calls: number[][] = [];
   const resolvers: (() => void)[] = [];
   let flush: (() => void) | null = null;
   const loader = new ExampleLoader((ids) => {
     calls.push(ids);
     return new Promise<ExampleView[]>((resolve, reject) => {
-      resolvers.push(() => (opts.fail ? reject(new Error('disk on fire')) : resolve(ids.map(view))));
+      const bad = ids.filter((id) => opts.failIds?.includes(id));
+      resolvers.push(() => (bad.length ? reject(new Error(`disk on fire: ${bad.join(',')}`)) : resolve(ids.map(view))));
     });
   }, { maxBatch: opts.maxBatch ?? 4, maxCache: opts.maxCache, schedule: (f) => { flush = f; } });
   const changed: number[][] = [];
@@ -65,14 +66,23 @@ describe('ExampleLoader', () => {
     assert.deepEqual(calls, [[1, 9]]);
   });
 
-  it('marks a failed batch with the error message', async () => {
-    const { loader, changed, runFlush, settle } = setup({ fail: true });
-    loader.want([1, 2]);
+  it('marks a failed single id with the error message', async () => {
+    const { loader, changed, runFlush, settle } = setup({ failIds: [1] });
+    loader.want([1]);
     runFlush();
     await settle();
     assert.equal(loader.state(1), 'failed');
-    assert.equal(loader.error(2), 'disk on fire');
-    assert.deepEqual(changed, [[1, 2]]);
+    assert.equal(loader.error(1), 'disk on fire: 1');
+    assert.deepEqual(changed, [[1]]);
+  });
+
+  it('splits a failed batch until only the unreadable ids fail', async () => {
+    const { loader, calls, runFlush, settle } = setup({ failIds: [3] });
+    loader.want([1, 2, 3, 4]);
+    runFlush();
+    for (let i = 0; i < 4; i++) await settle();
+    assert.deepEqual(calls, [[1, 2, 3, 4], [1, 2], [3, 4], [3], [4]]);
+    assert.deepEqual([1, 2, 3, 4].map((id) => loader.state(id)), ['loaded', 'loaded', 'failed', 'loaded']);
   });
 
   it('keeps at most maxCache images, least recently used out first', async () => {

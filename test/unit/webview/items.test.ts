@@ -28,7 +28,7 @@ describe('itemsForSort', () => {
     assert.deepEqual(issues.map((i) => i.id), [7, 8]);
     assert.equal(issues[0]!.kind, 'labelIssue');
     assert.equal(issues[0]!.predicted, 'dog', 'a label issue filters on its suggested class');
-    assert.equal(issues[0]!.confidence, 0.9, '... and on p(suggested)');
+    assert.equal(issues[0]!.confidence, 0.95, '... and on its label-error score');
   });
 
   it('keeps the engine order of ties (stable)', () => {
