@@ -13,8 +13,8 @@ import { seriesColor, seriesDash, themeColors, withAlpha, type ThemeColors } fro
 
 Chart.register(BarController, BarElement, CategoryScale, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Title, Tooltip);
 
-/** At most this many PR curves get a legend entry (ImageNet has 1,000 classes). */
-const MAX_LEGEND = 12;
+/** At most this many PR curves are drawn: beyond it, the lowest-AP classes (ImageNet has 1,000). */
+export const MAX_PR_CURVES = 12;
 
 function applyDefaults(t: ThemeColors): void {
   Chart.defaults.color = t.foreground;
@@ -51,7 +51,10 @@ export function chartConfig(kind: ChartKind, r: Report, t: ThemeColors): ChartCo
 }
 
 function prConfig(r: Report, t: ThemeColors): ChartConfiguration {
-  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = r.prCurves.map((c, i) => ({
+  const curves = r.prCurves.length > MAX_PR_CURVES
+    ? [...r.prCurves].sort((a, b) => a.averagePrecision - b.averagePrecision).slice(0, MAX_PR_CURVES)
+    : r.prCurves;
+  const datasets: ChartDataset<'line', { x: number; y: number }[]>[] = curves.map((c, i) => ({
     label: `${c.class} (AP ${fixed(c.averagePrecision, 2)})`,
     data: c.points.map((p) => ({ x: p.recall, y: p.precision })),
     borderColor: seriesColor(t, i),
@@ -67,7 +70,7 @@ function prConfig(r: Report, t: ThemeColors): ChartConfiguration {
     options: {
       parsing: false,
       scales: { x: unitAxis('Recall'), y: unitAxis('Precision') },
-      plugins: { legend: { display: datasets.length <= MAX_LEGEND, position: 'bottom' } },
+      plugins: { legend: { position: 'bottom' } },
       interaction: { mode: 'nearest', intersect: false },
     },
   } as ChartConfiguration;

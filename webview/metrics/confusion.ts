@@ -20,12 +20,16 @@ export function viewForConfusionCell(classes: readonly string[], trueIndex: numb
   };
 }
 
-/** Share of row i (true class) that cell (i, j) holds: 0..1, 0 for an empty row. */
-export function rowShare(confusion: readonly (readonly number[])[], i: number, j: number): number {
+/** Row sums (examples per true class). */
+export function rowTotals(confusion: readonly (readonly number[])[]): number[] {
+  return confusion.map((row) => row.reduce((a, b) => a + b, 0));
+}
+
+/** Share of row i (true class) that cell (i, j) holds: 0..1, 0 for an empty row. Pass `totals` in loops. */
+export function rowShare(confusion: readonly (readonly number[])[], i: number, j: number, totals?: readonly number[]): number {
   const row = confusion[i];
   if (!row) return 0;
-  let total = 0;
-  for (const v of row) total += v;
+  const total = totals ? totals[i] ?? 0 : row.reduce((a, b) => a + b, 0);
   return total > 0 ? (row[j] ?? 0) / total : 0;
 }
 

@@ -8,7 +8,7 @@
 import { h } from '../dom/h';
 import { int, pct } from '../format';
 import { themeColors, withAlpha } from '../theme/colors';
-import { cellAt, rowShare } from './confusion';
+import { cellAt, rowShare, rowTotals } from './confusion';
 
 export const TABLE_LIMIT = 30;
 
@@ -19,13 +19,14 @@ export function confusionMatrix(classes: readonly string[], confusion: readonly 
 function table(classes: readonly string[], confusion: readonly (readonly number[])[], onCell: (i: number, j: number) => void): HTMLElement {
   const head = h('tr', null, h('th', { class: 'cm-corner', attrs: { scope: 'col' } }, h('span', { text: 'true ↓ · predicted →' })),
     ...classes.map((c) => h('th', { class: 'cm-col', attrs: { scope: 'col' }, title: c }, h('span', { text: c }))));
+  const totals = rowTotals(confusion);
   const rows = classes.map((c, i) => {
-    const total = (confusion[i] ?? []).reduce((a, b) => a + b, 0);
+    const total = totals[i] ?? 0;
     return h('tr', null,
       h('th', { class: 'cm-row', attrs: { scope: 'row' }, title: c, text: c }),
       ...classes.map((p, j) => {
         const n = confusion[i]?.[j] ?? 0;
-        const share = rowShare(confusion, i, j);
+        const share = rowShare(confusion, i, j, totals);
         const cell = h('button', {
           class: `cm-cell${i === j ? ' is-diagonal' : ''}${n === 0 ? ' is-zero' : ''}${share > 0.6 ? ' is-strong' : ''}`,
           text: n === 0 ? '·' : int(n),
@@ -55,12 +56,22 @@ function canvas(classes: readonly string[], confusion: readonly (readonly number
     const ctx = c.getContext('2d');
     if (!ctx) return;
     const t = themeColors();
+    // 16 shades per colour, computed once (a 1,000-class matrix has a million cells).
+    const LEVELS = 16;
+    const shades = (color: string) => Array.from({ length: LEVELS + 1 }, (_, k) => withAlpha(color, 0.1 + 0.9 * (k / LEVELS)));
+    const diag = shades(t.blue);
+    const off = shades(t.red);
+    const totals = rowTotals(confusion);
     ctx.clearRect(0, 0, c.width, c.height);
     for (let i = 0; i < n; i++) {
+      const row = confusion[i];
+      const total = totals[i] ?? 0;
+      if (!row || total <= 0) continue;
       for (let j = 0; j < n; j++) {
-        const s = rowShare(confusion, i, j);
-        if (s <= 0) continue;
-        ctx.fillStyle = withAlpha(i === j ? t.blue : t.red, Math.min(1, 0.1 + Math.sqrt(s) * 0.9));
+        const v = row[j] ?? 0;
+        if (v <= 0) continue;
+        const level = Math.round(Math.sqrt(v / total) * LEVELS);
+        ctx.fillStyle = (i === j ? diag : off)[level]!;
         ctx.fillRect(j * cell, i * cell, cell, cell);
       }
     }
@@ -79,5 +90,5 @@ function canvas(classes: readonly string[], confusion: readonly (readonly number
     const p = hit(ev);
     if (p) onCell(p.row, p.col);
   });
-  return h('div', { class: 'cm-wrap' }, h('p', { class: 'muted', text: `${n} classes: rows are true classes, columns predicted; hover for counts, click a cell to see those examples.` }), c);
+  return h('div', { class: 'cm-wrap cm-wrap-canvas' }, h('p', { class: 'muted', text: `${n} classes: rows are true classes, columns predicted; hover for counts, click a cell to see those examples.` }), c);
 }

@@ -9,13 +9,16 @@
 import type { Report } from '../../src/core/protocol';
 import { h, replaceChildren } from '../dom/h';
 import { fixed, int, pct } from '../format';
-import { dataGrid } from '../toolkit';
+import { button, dataGrid } from '../toolkit';
 import { alerts } from './alerts';
-import { ChartSet, type ChartKind } from './charts';
+import { ChartSet, MAX_PR_CURVES, type ChartKind } from './charts';
 import { confusionMatrix } from './confusionMatrix';
 
+/** Beyond this many classes the per-class table starts with the worst ones. */
+const PER_CLASS_ROWS = 100;
+
 const CHARTS: { kind: ChartKind; title: string; note: (r: Report) => string }[] = [
-  { kind: 'pr', title: 'Precision–recall curves', note: (r) => `one curve per class, macro F1 ${fixed(r.macro.f1, 3)}` },
+  { kind: 'pr', title: 'Precision–recall curves', note: (r) => (r.prCurves.length > MAX_PR_CURVES ? `the ${MAX_PR_CURVES} classes with the lowest AP of ${int(r.prCurves.length)}` : `one curve per class, macro F1 ${fixed(r.macro.f1, 3)}`) },
   { kind: 'coverage', title: 'Coverage vs accuracy', note: (r) => coverageNote(r) },
   { kind: 'reliability', title: 'Reliability diagram', note: (r) => `ECE ${pct(r.ece, 2)} over ${r.reliability.length} bins` },
   { kind: 'loss', title: 'Loss histogram', note: () => 'cross-entropy per labelled example' },
@@ -34,6 +37,8 @@ export class MetricsView {
   private readonly charts = new ChartSet();
   private report: Report | null = null;
   private visible = false;
+  /** The DOM for `report` is built when the tab is first shown (a 1,000-class report is a lot of DOM). */
+  private built: Report | null = null;
   private chartsStale = true;
   private canvases = new Map<ChartKind, HTMLCanvasElement>();
 
@@ -43,26 +48,36 @@ export class MetricsView {
 
   setReport(report: Report): void {
     this.report = report;
-    this.build(report);
     this.chartsStale = true;
-    if (this.visible) this.renderCharts();
+    if (this.visible) this.refresh();
   }
 
   setVisible(visible: boolean): void {
     this.visible = visible;
-    if (visible && this.chartsStale) requestAnimationFrame(() => this.renderCharts());
+    if (visible) this.refresh();
   }
 
-  /** The theme changed: chart colours are read from CSS variables at build time. */
+  /** The theme changed: chart and canvas colours are read from CSS variables when drawn. */
   themeChanged(): void {
-    if (!this.report) return;
-    this.build(this.report);
+    this.built = null;
     this.chartsStale = true;
-    if (this.visible) this.renderCharts();
+    if (this.visible) this.refresh();
+  }
+
+  private refresh(): void {
+    const r = this.report;
+    if (!r) return;
+    if (this.built !== r) {
+      this.build(r);
+      this.built = r;
+      this.chartsStale = true;
+    }
+    // Charts need their canvases laid out (a hidden tab has no size).
+    if (this.chartsStale) requestAnimationFrame(() => this.renderCharts());
   }
 
   private renderCharts(): void {
-    if (!this.report || !this.visible) return;
+    if (!this.report || !this.visible || this.built !== this.report) return;
     this.chartsStale = false;
     this.charts.render(this.report, this.canvases);
   }
@@ -91,11 +106,28 @@ export class MetricsView {
         { title: 'Support', width: '1fr', align: 'end' },
       ],
     });
-    perClass.setRows([
-      ...r.perClass.map((c) => ({ cells: [c.class, fixed(c.precision), fixed(c.recall), fixed(c.f1), fixed(c.averagePrecision), int(c.support)], data: { class: c.class } })),
+    const rowOf = (c: Report['perClass'][number]) => ({
+      cells: [c.class, fixed(c.precision), fixed(c.recall), fixed(c.f1), fixed(c.averagePrecision), int(c.support)], data: { class: c.class },
+    });
+    const averages = [
       { cells: ['macro average', fixed(r.macro.precision), fixed(r.macro.recall), fixed(r.macro.f1), '', ''], data: { summary: 'macro' } },
       { cells: ['micro average', fixed(r.micro.precision), fixed(r.micro.recall), fixed(r.micro.f1), '', ''], data: { summary: 'micro' } },
-    ]);
+    ];
+    // Many classes (ImageNet): the worst F1 first, and only PER_CLASS_ROWS of them until asked.
+    const many = r.perClass.length > PER_CLASS_ROWS;
+    const ordered = many ? [...r.perClass].sort((a, b) => a.f1 - b.f1) : r.perClass;
+    const perClassNote = h('p', { class: 'tile-note', text: many ? `${PER_CLASS_ROWS} lowest F1 of ${int(r.perClass.length)} classes` : 'in class order' });
+    const showAll = many
+      ? button(`Show all ${int(r.perClass.length)}`, {
+        id: 'per-class-all', appearance: 'secondary',
+        onClick: () => {
+          perClass.setRows([...ordered.map(rowOf), ...averages]);
+          perClassNote.textContent = `all ${int(r.perClass.length)} classes, lowest F1 first`;
+          showAll?.remove();
+        },
+      })
+      : null;
+    perClass.setRows([...ordered.slice(0, PER_CLASS_ROWS).map(rowOf), ...averages]);
 
     this.canvases = new Map();
     const chartTiles = CHARTS.map((c) => {
@@ -111,7 +143,7 @@ export class MetricsView {
       alerts(r),
       h('div', { class: 'tiles-top' },
         h('section', { class: 'tile tile-confusion' }, h('h3', { text: 'Confusion matrix' }), confusionMatrix(r.classes, r.confusion, this.onCell)),
-        h('section', { class: 'tile tile-per-class' }, h('h3', { text: 'Per class' }), perClass.element)),
+        h('section', { class: 'tile tile-per-class' }, h('h3', { text: 'Per class' }), perClassNote, perClass.element, showAll)),
       h('div', { class: 'tiles' }, ...chartTiles),
       h('p', { class: 'muted footnote', text: `Report ${r.createdAt} · ${r.tool.name} ${r.tool.version} · model ${r.model.path} (${r.model.outputKind}, opset ${r.model.opset ?? '?'}) · data ${r.data.path} (${r.data.kind}, ${r.data.preprocess.width}×${r.data.preprocess.height}×${r.data.preprocess.channels}, ${r.data.preprocess.layout}, scale ${r.data.preprocess.scale})` }));
   }
