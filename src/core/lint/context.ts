@@ -3,7 +3,8 @@ import { Flow } from './flow';
 import { Semantics } from './scope';
 import { LineIndex, type PyNode, statementOf } from './syntax';
 import type { Finding, Fix, RelatedLocation, RuleMeta } from './types';
-import { Values } from './values';
+import { TaintIndex } from './taint';
+import { LOSS_CTORS, type LossCall, LOSS_FNS, Values } from './values';
 
 export interface Report {
   meta: RuleMeta;
@@ -31,6 +32,36 @@ export class RuleContext {
     this.sem = new Semantics(root, src);
     this.values = new Values(this.sem);
     this.lines = lines ?? new LineIndex(src);
+  }
+
+  private taintIndex: TaintIndex | null = null;
+  private lossCache: LossCall[] | null = null;
+
+  /** See TaintIndex.reach. */
+  taint(seeds: readonly PyNode[]): (n: PyNode) => boolean {
+    if (!this.taintIndex) this.taintIndex = new TaintIndex(this.sem);
+    return this.taintIndex.reach(seeds);
+  }
+
+  /** Every call to a loss (functional, or a loss object created in this file), with its prediction argument. */
+  get lossCalls(): LossCall[] {
+    if (this.lossCache) return this.lossCache;
+    const ctors = this.sem.calls.filter((c) => {
+      const q = this.sem.calleeQ(c);
+      return !!q && q in LOSS_CTORS;
+    });
+    const reach = this.taint(ctors);
+    const out: LossCall[] = [];
+    for (const call of this.sem.calls) {
+      const f = call.children.find((c) => c.field === 'function');
+      if (!f) continue;
+      const q = this.sem.qname(f);
+      if (q ? !(q in LOSS_FNS) : !(ctors.length && reach(f))) continue;
+      const lc = this.values.lossCall(call);
+      if (lc) out.push(lc);
+    }
+    this.lossCache = out;
+    return out;
   }
 
   get flow(): Flow {

@@ -13,7 +13,7 @@ export interface PyNode {
   /** UTF-16 offsets into the source. */
   start: number;
   end: number;
-  /** Field name in the parent (`function`, `arguments`, `left`, ...), or null. */
+  /** Field name in the parent (`function`, `arguments`, `left`, ...), or null. Only recorded for children of FIELD_PARENTS. */
   field: string | null;
   parent: PyNode | null;
   /** Named children, comments excluded. */
@@ -23,7 +23,16 @@ export interface PyNode {
 }
 
 /** Node types whose children the rules never need. */
-const LEAVES = new Set(['identifier', 'string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'comment', 'escape_sequence', 'ellipsis']);
+const LEAVES = new Set(['identifier', 'string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none', 'comment', 'escape_sequence', 'ellipsis', 'type', 'keyword_separator', 'positional_separator']);
+/**
+ * Parents whose children get their field name. Reading a field costs a call into WebAssembly
+ * per node, so only these keep it; a rule that needs `child(n, 'x')` on another type must add it here.
+ */
+const FIELD_PARENTS = new Set([
+  'call', 'attribute', 'assignment', 'augmented_assignment', 'for_statement', 'while_statement', 'with_statement', 'for_in_clause',
+  'binary_operator', 'function_definition', 'class_definition', 'decorated_definition', 'lambda', 'keyword_argument', 'default_parameter',
+  'typed_default_parameter', 'named_expression', 'aliased_import', 'as_pattern', 'import_from_statement', 'subscript', 'pair',
+]);
 const OP_PARENTS = new Set(['binary_operator', 'augmented_assignment', 'unary_operator', 'boolean_operator', 'comparison_operator', 'not_operator']);
 
 interface LangInfo {
@@ -35,8 +44,11 @@ const langInfo = new WeakMap<Language, LangInfo>();
 function infoOf(lang: Language): LangInfo {
   let info = langInfo.get(lang);
   if (!info) {
-    const types = lang.types.slice();
-    info = { types, named: types.map((_, i) => lang.nodeTypeIsNamed(i)), fields: lang.fields.slice() };
+    // The names come out of WebAssembly as fresh strings; internalize them (as V8 does for property
+    // keys) so the rules' `n.type === 'call'` comparisons are pointer comparisons.
+    const intern = (x: string) => Object.keys({ [x]: 0 })[0]!;
+    const types = lang.types.map((t) => (t ? intern(t) : t));
+    info = { types, named: types.map((_, i) => lang.nodeTypeIsNamed(i)), fields: lang.fields.map((f) => (f ? intern(f) : f)) };
     langInfo.set(lang, info);
   }
   return info;
@@ -128,7 +140,7 @@ function convertChildren(
     let descended = false;
     if (named[tid]) {
       const type = types[tid] ?? 'ERROR';
-      const fid = c.currentFieldId;
+      const fid = FIELD_PARENTS.has(parent.type) ? c.currentFieldId : 0;
       const node: PyNode = { type, start: c.startIndex, end: c.endIndex, field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null };
       if (type === 'comment') comments.push(node);
       else {

@@ -9,8 +9,37 @@
 import type { RuleContext } from '../context';
 import { ML001 } from '../meta';
 import { argsOf } from '../scope';
-import { child, type PyNode, unparen, walkLocal } from '../syntax';
-import type { Val } from '../values';
+import { child, type PyNode, unparen } from '../syntax';
+import { SORT_Q, type Val } from '../values';
+
+const LISTING_NAMES = new Set(['glob', 'iglob', 'listdir', 'scandir', 'rglob', 'iterdir']);
+const COMPREHENSIONS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension']);
+
+/** `sorted(glob(...))`, `sorted(list(p.iterdir()))`, `sorted(f for f in os.listdir(d))`. */
+function immediatelySorted(ctx: RuleContext, call: PyNode): boolean {
+  let n = call;
+  for (;;) {
+    const p = n.parent;
+    if (!p) return false;
+    if (p.type === 'argument_list' || p.type === 'parenthesized_expression') {
+      n = p;
+      continue;
+    }
+    if (p.type === 'for_in_clause' && child(p, 'right') === n && p.parent && COMPREHENSIONS.has(p.parent.type)) {
+      n = p.parent;
+      continue;
+    }
+    if (p.type === 'call' && child(p, 'arguments') === n) {
+      const q = ctx.sem.calleeQ(p);
+      if (q && SORT_Q.has(q)) return true;
+      if (q === 'builtins.list' || q === 'builtins.tuple' || q === 'builtins.filter' || q === 'builtins.map') {
+        n = p;
+        continue;
+      }
+    }
+    return false;
+  }
+}
 
 const PAIR_Q = new Set(['sklearn.model_selection.train_test_split', 'tensorflow.data.Dataset.from_tensor_slices', 'pandas.DataFrame', 'builtins.dict']);
 const LABELISH = /(^|_|\.)(labels?|targets?|masks?|annotations?|anns?|gts?|ground_truths?|y|ys|classes|segmentations?|seg|depths?|captions?)$/i;
@@ -26,7 +55,9 @@ interface Pairing {
 
 export function checkListings(ctx: RuleContext): void {
   const { sem, values } = ctx;
-  if (!sem.calls.some((c) => /^(glob|iglob|listdir|scandir|rglob|iterdir)$/.test(sem.calleeName(c) ?? ''))) return;
+  const roots = sem.calls.filter((c) => LISTING_NAMES.has(sem.calleeName(c) ?? '') && !immediatelySorted(ctx, c));
+  if (!roots.length) return;
+  const mentions = ctx.taint(roots);
   const found = new Map<PyNode, Pairing>();
 
   /** Unsorted roots of a sequence as seen at `at` (a later `x.sort()` sorts it). */
@@ -61,6 +92,8 @@ export function checkListings(ctx: RuleContext): void {
   };
 
   for (const call of sem.calls) {
+    const al = child(call, 'arguments');
+    if (!al || !mentions(al)) continue;
     const q = sem.calleeQ(call);
     const args = argsOf(call, sem);
     if (args.hasSplat) continue;
@@ -136,7 +169,7 @@ export function checkListings(ctx: RuleContext): void {
         if (a && !g.seqs.some((x) => ctx.text(x) === ctx.text(a))) g.seqs.unshift(a);
       }
     }
-    if (g.seqs.length >= 2) pairUp(g.seqs, 'the same index', g.at);
+    if (g.seqs.length >= 2 && g.seqs.some(mentions)) pairUp(g.seqs, 'the same index', g.at);
   }
   // {name: i for i, name in enumerate(listing)}: class indices from listing order
   for (const call of sem.calls) {
@@ -144,7 +177,7 @@ export function checkListings(ctx: RuleContext): void {
     const fc = call.parent;
     if (fc?.type !== 'for_in_clause' || fc.parent?.type !== 'dictionary_comprehension') continue;
     const a = argsOf(call, sem).positional[0];
-    if (!a) continue;
+    if (!a || !mentions(a)) continue;
     const body = fc.parent.children.find((c) => c.type === 'pair');
     const left = child(fc, 'left');
     if (!body || !left || left.children.length !== 2) continue;
@@ -169,5 +202,4 @@ export function checkListings(ctx: RuleContext): void {
       related: [{ node: p.at, message: p.how === 'class indices' ? 'class indices are assigned here' : 'the order matters here' }],
     });
   }
-  void walkLocal;
 }

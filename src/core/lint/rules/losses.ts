@@ -9,8 +9,7 @@ import { unparen } from '../syntax';
 import { activationInput, describe } from './common';
 
 export function checkLosses(ctx: RuleContext): void {
-  for (const call of ctx.sem.calls) {
-    const lc = ctx.values.lossCall(call);
+  for (const lc of ctx.lossCalls) {
     if (!lc || !lc.input) continue;
     const input = unparen(lc.input);
     const v = ctx.values.valueOf(input);

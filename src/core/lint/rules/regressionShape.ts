@@ -14,8 +14,7 @@ function evidence(ctx: RuleContext, expr: PyNode, v: Val): string {
 }
 
 export function checkRegressionShapes(ctx: RuleContext): void {
-  for (const call of ctx.sem.calls) {
-    const lc = ctx.values.lossCall(call);
+  for (const lc of ctx.lossCalls) {
     if (!lc || lc.kind !== 'reg' || !lc.input || !lc.target) continue;
     const pred = unparen(lc.input);
     const target = unparen(lc.target);
@@ -27,7 +26,7 @@ export function checkRegressionShapes(ctx: RuleContext): void {
     const related = [pv, tv].filter((v) => v.shapeAt).map((v) => ({ node: v.shapeAt!, message: `shape ${SHAPE_TEXT[v.shape!]} comes from here` }));
     ctx.report({
       meta: ML006,
-      node: call,
+      node: lc.call,
       message: `${evidence(ctx, pred, pv)} and ${evidence(ctx, target, tv)}: ${lossName} broadcasts them to [N, N] and averages N² wrong differences (PyTorch only warns). Squeeze the [N, 1] side: ${atomText(ctx, col)}.squeeze(-1).`,
       fix: { title: `Squeeze ${ctx.short(col, 30)} to [N]`, start: col.start, end: col.end, newText: `${atomText(ctx, col)}.squeeze(-1)` },
       related,
