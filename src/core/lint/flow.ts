@@ -247,6 +247,22 @@ export class Flow {
     const fn = this.sem.enclosingFunction(site);
     const container = fn ? fn.body! : this.sem.root;
     const events = this.modeEvents(fn, key);
+    /**
+     * An event in one branch of an if/else (or a ternary, a try) that does not contain the site,
+     * where another branch sets another mode: `if phase == 'train': model.train() else: model.eval()`.
+     * Which branch ran is usually correlated with the site, so the mode is not known.
+     */
+    const ambiguous = (e: ModeEvent): boolean => {
+      for (let p = e.node.parent; p && p !== container; p = p.parent) {
+        if (p.start <= site.start && site.end <= p.end) return false;
+        if (p.type === 'if_statement' || p.type === 'conditional_expression' || p.type === 'try_statement' || p.type === 'match_statement') {
+          const q = p;
+          if (events.some((o) => o !== e && o.mode !== e.mode && o.pos >= q.start && o.pos < q.end)) return true;
+        }
+      }
+      return false;
+    };
+    const addEvent = (e: ModeEvent) => (ambiguous(e) ? add('unknown') : add(e.mode, e));
     let prior: ModeEvent | null = null;
     for (const e of events) if (e.pos < site.start) prior = e;
     for (const lp of this.loopsAround(site, container)) {
@@ -254,14 +270,13 @@ export class Flow {
       if (inBody.some((e) => e.pos < site.start)) break;
       const after = inBody.filter((e) => e.pos > site.start);
       if (after.length) {
-        const last = after[after.length - 1]!;
-        add(last.mode, last);
+        addEvent(after[after.length - 1]!);
         res.wrapLoop = lp;
         break;
       }
     }
     if (prior) {
-      add(prior.mode, prior);
+      addEvent(prior);
       return res;
     }
     if (!fn) {
