@@ -2,7 +2,7 @@
  * Findings that need attention before any metric is trusted: labels out of order (the
  * permutation check), NaN/Inf outputs, unreadable inputs, and which execution provider ran.
  *
- * DOM hooks: `#alerts`, `.alert[data-kind="labelPermutation"|"nonFinite"|"skipped"|"executionProvider"]`.
+ * DOM hooks: `#alerts`, `.alert[data-kind="labelPermutation"|"nonFinite"|"skipped"|"unlabelled"|"executionProvider"]`.
  */
 import type { Report } from '../../src/core/protocol';
 import { h, svg } from '../dom/h';
@@ -37,6 +37,10 @@ export function alerts(r: Report): HTMLElement {
       h('p', { text: `Accuracy ${pct(lp.accuracy)} now, ${pct(lp.accuracyAfter)} if predicted classes are re-mapped:` }),
       h('ul', { class: 'mapping' }, ...lp.mapping.map((m) => h('li', null, h('code', { text: m.predicted }), ' → ', h('code', { text: m.label })))),
       h('p', { class: 'muted', text: 'A common cause: class folders listed with an unsorted glob, or a class list in another order than at training.' })));
+  }
+  if (r.numLabelled === 0 && r.numExamples > 0) {
+    out.push(alert('unlabelled', 'warning', 'No labelled examples',
+      h('p', { text: 'Accuracy, mistakes, label errors and the metrics below need labels: point --data at labelled data (class folders, a manifest with a label column, or label files).' })));
   }
   if (r.nonFinite.count > 0) {
     out.push(alert('nonFinite', 'error', `${int(r.nonFinite.count)} example${r.nonFinite.count === 1 ? '' : 's'} gave NaN or Inf outputs`,

@@ -42,8 +42,24 @@ function table(classes: readonly string[], confusion: readonly (readonly number[
         return h('td', null, cell);
       }));
   });
+  const n = classes.length;
+  // Arrow keys move between cells (Tab would otherwise visit n x n buttons one by one).
+  const onKey = (ev: KeyboardEvent) => {
+    const cell = (ev.target as Element).closest?.('.cm-cell');
+    if (!(cell instanceof HTMLElement)) return;
+    let i = Number(cell.dataset.true);
+    let j = Number(cell.dataset.predicted);
+    if (ev.key === 'ArrowUp') i--;
+    else if (ev.key === 'ArrowDown') i++;
+    else if (ev.key === 'ArrowLeft') j--;
+    else if (ev.key === 'ArrowRight') j++;
+    else return;
+    ev.preventDefault();
+    if (i < 0 || j < 0 || i >= n || j >= n) return;
+    (ev.currentTarget as HTMLElement).querySelector<HTMLElement>(`.cm-cell[data-true="${i}"][data-predicted="${j}"]`)?.focus();
+  };
   return h('div', { class: 'cm-wrap' },
-    h('table', { id: 'confusion', class: 'cm' },
+    h('table', { id: 'confusion', class: 'cm', on: { keydown: onKey } },
       h('caption', { text: 'Rows: true class; columns: predicted class; shade: share of the row. Click a cell to see those examples.' }),
       h('thead', null, head), h('tbody', null, ...rows)));
 }
