@@ -1,10 +1,9 @@
 /**
- * The main job: a model and labelled data in, a report out. The child process plans and runs
- * the inference (plan.ts, model/worker.ts); this side accumulates the streamed probabilities
- * and analyses them, also while the run goes on (partial results).
+ * The main job: a model and labelled data in, a report out. The child process plans, runs
+ * and analyses (plan.ts, model/worker.ts), so the caller's thread — the extension host —
+ * only receives progress and results, also while the run goes on (partial results).
  */
-import { RunAccumulator } from './analysis/accumulator';
-import { analyze, type AnalysisResult } from './analysis/analyze';
+import type { AnalysisResult } from './analysis/analyze';
 import { UserError } from './errors';
 import { startInference, type RunHandle, type RunOutcome } from './model/runner';
 import type { RunSummary } from './model/workerProtocol';
@@ -39,20 +38,10 @@ export interface InspectCallbacks {
 export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): Promise<Report> {
   if (cb.signal?.aborted) throw new UserError('cancelled', 'cancelled');
   let summary: RunSummary | undefined;
-  let acc: RunAccumulator | undefined;
-  let outputKind: OutputKind = 'logits';
   let done = 0;
   const skipped: SkippedExample[] = [];
-  let lastPartial = 0;
-  const started = performance.now();
 
-  const options = () => ({
-    classes: summary!.classes,
-    top: opts.top ?? 100,
-    targetAccuracy: opts.targetAccuracy ?? 0.95,
-    labelIssueRanking: opts.labelIssueRanking ?? 'self-confidence',
-  });
-  const report = (result: AnalysisResult, seconds: number): Report => ({
+  const report = (result: AnalysisResult, outputKind: OutputKind, seconds: number): Report => ({
     version: REPORT_VERSION,
     tool: { name: 'mistake-lens', version: TOOL_VERSION },
     createdAt: new Date().toISOString(),
@@ -62,10 +51,11 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
     executionProviderNotes: summary!.notes,
     classes: summary!.classes,
     ...result,
-    skipped,
+    skipped: [...skipped],
     numSkipped: skipped.length,
     timing: { seconds, examplesPerSecond: seconds > 0 ? result.numExamples / seconds : 0 },
   });
+  const progress = () => cb.onProgress?.({ done, total: summary?.total, executionProvider: summary?.executionProvider });
 
   const handle = startInference(
     opts,
@@ -74,27 +64,29 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
         summary = m.summary;
         for (const w of summary.warnings) cb.onWarning?.(w);
         cb.onReady?.(summary);
-        cb.onProgress?.({ done, total: summary.total, executionProvider: summary.executionProvider });
+        progress();
       },
-      onBatch(m) {
-        acc ??= new RunAccumulator(summary!.classes.length);
-        outputKind = m.outputKind;
-        acc.add(m);
-        done += m.indices.length;
-        cb.onProgress?.({ done, total: summary?.total, executionProvider: summary?.executionProvider });
-        const now = performance.now();
-        if (cb.onPartial && now - lastPartial >= (cb.partialEveryMs ?? 500)) {
-          lastPartial = now;
-          cb.onPartial(report(analyze(acc, options()), (now - started) / 1000));
-        }
+      onProgress(m) {
+        done = m.done + skipped.length;
+        progress();
+      },
+      onPartial(m) {
+        cb.onPartial?.(report(m.result, m.outputKind, m.seconds));
       },
       onSkipped(m) {
         skipped.push({ index: m.index, source: m.source, reason: m.reason });
         done++;
-        cb.onProgress?.({ done, total: summary?.total, executionProvider: summary?.executionProvider });
+        progress();
       },
     },
     cb.keepAlive ?? false,
+    false,
+    {
+      top: opts.top ?? 100,
+      targetAccuracy: opts.targetAccuracy ?? 0.95,
+      labelIssueRanking: opts.labelIssueRanking ?? 'self-confidence',
+      partialEveryMs: cb.onPartial ? (cb.partialEveryMs ?? 500) : 0,
+    },
   );
   cb.onHandle?.(handle);
   const onAbort = () => handle.cancel();
@@ -106,9 +98,5 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
     cb.signal?.removeEventListener('abort', onAbort);
   }
   cb.onWorkerDone?.(outcome);
-  if (!acc || !summary) {
-    const first = skipped[0];
-    throw new UserError(`${opts.data}: none of the ${skipped.length} examples could be read${first ? ` (first: ${first.reason})` : ''}`, 'empty-dataset');
-  }
-  return report(analyze(acc, options()), outcome.seconds);
+  return report(outcome.result, outcome.outputKind, outcome.seconds);
 }

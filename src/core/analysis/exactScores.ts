@@ -7,7 +7,7 @@
 import type { PrCurve } from '../protocol';
 import { downsample, PR_CURVE_MAX_POINTS } from './curves';
 
-export const EXACT_SCORES_LIMIT = 1_000_000; // floats: 4 MB
+export const EXACT_SCORES_LIMIT = 200_000; // floats: 800 KB, and sorting stays cheap enough to redo for partial results
 
 export class ExactScores {
   private probs: Float32Array | null = new Float32Array(1024);

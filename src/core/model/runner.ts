@@ -8,17 +8,22 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import type { InspectOptions } from '../options';
 import type { ExampleView } from '../protocol';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { AnalysisResult } from '../analysis/analyze';
+import type { OutputKind } from '../protocol';
+import type { FromWorker, Reporting, ToWorker } from './workerProtocol';
 
 export interface RunEvents {
   onReady?(m: Extract<FromWorker, { type: 'ready' }>): void;
-  onBatch?(m: Extract<FromWorker, { type: 'batch' }>): void;
+  onProgress?(m: Extract<FromWorker, { type: 'progress' }>): void;
+  onPartial?(m: Extract<FromWorker, { type: 'partial' }>): void;
   onSkipped?(m: Extract<FromWorker, { type: 'skipped' }>): void;
 }
 
 export interface RunOutcome {
   seconds: number;
   peakRssBytes: number;
+  result: AnalysisResult;
+  outputKind: OutputKind;
 }
 
 export interface RunHandle {
@@ -39,7 +44,9 @@ function workerEntry(): { path: string; execArgv: string[] } {
   return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
-export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false, serveOnly = false): RunHandle {
+export const DEFAULT_REPORTING: Reporting = { top: 100, targetAccuracy: 0.95, labelIssueRanking: 'self-confidence', partialEveryMs: 0 };
+
+export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false, serveOnly = false, reporting: Reporting = DEFAULT_REPORTING): RunHandle {
   const entry = workerEntry();
   const child: ChildProcess = fork(entry.path, [], {
     execArgv: entry.execArgv,
@@ -71,9 +78,10 @@ export function startInference(options: InspectOptions, events: RunEvents = {}, 
     child.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'ready': events.onReady?.(m); break;
-        case 'batch': events.onBatch?.(m); break;
+        case 'progress': events.onProgress?.(m); break;
+        case 'partial': events.onPartial?.(m); break;
         case 'skipped': events.onSkipped?.(m); break;
-        case 'done': settle(() => resolve({ seconds: m.seconds, peakRssBytes: m.peakRssBytes })); break;
+        case 'done': settle(() => resolve({ seconds: m.seconds, peakRssBytes: m.peakRssBytes, result: m.result, outputKind: m.outputKind })); break;
         case 'error':
           settle(() => reject(m.code === 'internal' ? new Error(`inference failed: ${m.message}`) : new UserError(m.message, m.code)));
           break;
@@ -108,7 +116,7 @@ export function startInference(options: InspectOptions, events: RunEvents = {}, 
   };
   // A failed run never leaves a child behind; a finished one stays only when asked to.
   done.then(() => keepAlive || kill(), kill);
-  const start: ToWorker = { type: 'start', options, keepAlive: keepAlive || serveOnly, serveOnly };
+  const start: ToWorker = { type: 'start', options, reporting, keepAlive: keepAlive || serveOnly, serveOnly };
   child.send(start);
   return {
     pid: child.pid,

@@ -11,7 +11,9 @@ import type { Sample } from '../data/types';
 import type { OutputKind } from '../protocol';
 import { looksLikeProbabilities, toProbabilities } from './outputs';
 import { openSession } from './session';
-import type { FromWorker, InferenceJob, ToWorker } from './workerProtocol';
+import type { FromWorker, InferenceJob, Reporting, ToWorker } from './workerProtocol';
+import { RunAccumulator } from '../analysis/accumulator';
+import { analyze } from '../analysis/analyze';
 import { checkFolderClasses, planRun } from '../plan';
 import type { InspectOptions } from '../options';
 import { renderExamples } from './examples';
@@ -61,7 +63,7 @@ interface Pending {
   input: Float32Array;
 }
 
-async function run(options: InspectOptions): Promise<InferenceJob> {
+async function run(options: InspectOptions, reporting: Reporting): Promise<InferenceJob> {
   const started = performance.now();
   const warnings: string[] = [];
   const plan = await planRun(options, (m) => warnings.push(m));
@@ -89,6 +91,11 @@ async function run(options: InspectOptions): Promise<InferenceJob> {
   const coef = scaleCoefficients(cfg);
   const batch = job.modelBatch === 'dynamic' ? Math.max(1, job.batchSize) : job.modelBatch;
   let kind: OutputKind | undefined = job.outputKind;
+  const acc = new RunAccumulator(job.numClasses);
+  const analyzeOptions = { classes: plan.classes, top: reporting.top, targetAccuracy: reporting.targetAccuracy, labelIssueRanking: reporting.labelIssueRanking };
+  let done = 0;
+  let nextPartial = reporting.partialEveryMs > 0 ? 0 : Infinity;
+  let firstSkip: string | undefined;
 
   const newPending = (): Pending => ({
     indices: new Int32Array(batch),
@@ -118,7 +125,18 @@ async function run(options: InspectOptions): Promise<InferenceJob> {
       }
       kind ??= cols === 1 ? 'sigmoid' : looksLikeProbabilities(values, n, cols) ? 'probabilities' : 'logits';
       const probs = toProbabilities(values.subarray(0, n * cols), n, cols, kind, job.sigmoidApplied ?? false);
-      await send({ type: 'batch', indices: p.indices.slice(0, n), labels: p.labels.slice(0, n), sources: p.sources, probs, outputKind: kind });
+      if (probs.length !== n * job.numClasses) {
+        throw new UserError(`model output '${job.outputName}' gives ${probs.length / n} scores per example but there are ${job.numClasses} classes (${plan.classes.slice(0, 5).join(', ')}…)`, 'incompatible');
+      }
+      acc.add({ indices: p.indices.subarray(0, n), labels: p.labels.subarray(0, n), sources: p.sources, probs });
+      done += n;
+      await send({ type: 'progress', done });
+      const now = performance.now();
+      if (now >= nextPartial) {
+        await send({ type: 'partial', result: analyze(acc, analyzeOptions), outputKind: kind, seconds: (now - started) / 1000 });
+        // Spaced by 20x the analysis's cost, so partial results never slow the run by more than ~5%.
+        nextPartial = performance.now() + Math.max(reporting.partialEveryMs, 20 * (performance.now() - now));
+      }
     })();
     // Surface a failed run promptly rather than only at the next flush.
     inFlight.catch(() => undefined);
@@ -130,6 +148,7 @@ async function run(options: InspectOptions): Promise<InferenceJob> {
     if (job.limit !== undefined && seen >= job.limit) break;
     seen++;
     if (s.error !== undefined) {
+      firstSkip ??= s.error;
       await send({ type: 'skipped', index: s.index, source: s.source, reason: s.error });
       continue;
     }
@@ -155,8 +174,15 @@ async function run(options: InspectOptions): Promise<InferenceJob> {
   if (pending.count > 0) await flush(pending);
   await inFlight;
   if (seen === 0) throw new UserError(`${job.data.path}: the dataset has no examples`, 'empty-dataset');
+  if (acc.count === 0) throw new UserError(`${job.data.path}: none of the ${seen} examples could be read (first: ${firstSkip})`, 'empty-dataset');
   await session.release();
-  await send({ type: 'done', seconds: (performance.now() - started) / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+  await send({
+    type: 'done',
+    seconds: (performance.now() - started) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    result: analyze(acc, analyzeOptions),
+    outputKind: kind ?? 'logits',
+  });
   return job;
 }
 
@@ -172,7 +198,7 @@ let planned: Promise<InferenceJob> | undefined;
 process.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'start':
-      planned = msg.serveOnly ? planRun({ ...msg.options, saveConfig: false }).then((p) => p.job) : run(msg.options);
+      planned = msg.serveOnly ? planRun({ ...msg.options, saveConfig: false }).then((p) => p.job) : run(msg.options, msg.reporting);
       planned.then(
         () => {
           if (!msg.keepAlive) process.exit(0);

@@ -1,7 +1,8 @@
 /** Messages between the engine (parent) and the inference child process. */
 import type { UserErrorCode } from '../errors';
 import type { InspectOptions } from '../options';
-import type { ExampleView, OutputKind, PreprocessConfig, Report } from '../protocol';
+import type { AnalysisResult } from '../analysis/analyze';
+import type { ExampleView, LabelIssueRanking, OutputKind, PreprocessConfig, Report } from '../protocol';
 
 export interface DataSpec {
   path: string;
@@ -49,25 +50,28 @@ export interface RunSummary {
   total: number | undefined;
 }
 
+/** How the child analyses what it runs (it keeps the accumulator, so the caller's thread
+ *  — the extension host — never does the analysis work). */
+export interface Reporting {
+  top: number;
+  targetAccuracy: number;
+  labelIssueRanking: LabelIssueRanking;
+  /** Send partial results at most this often (0: none). */
+  partialEveryMs: number;
+}
+
 export type ToWorker =
   /** keepAlive: stay after the run to serve `examples` requests (the panel's thumbnails).
    *  serveOnly: plan but run nothing (a restored panel showing a saved report). */
-  | { type: 'start'; options: InspectOptions; keepAlive: boolean; serveOnly?: boolean }
+  | { type: 'start'; options: InspectOptions; reporting: Reporting; keepAlive: boolean; serveOnly?: boolean }
   | { type: 'examples'; requestId: number; ids: number[] };
 
 export type FromWorker =
   | { type: 'ready'; summary: RunSummary }
-  | {
-      type: 'batch';
-      indices: Int32Array;
-      labels: Int32Array;
-      sources: string[];
-      /** rows of numClasses probabilities */
-      probs: Float32Array;
-      outputKind: OutputKind;
-    }
+  | { type: 'progress'; done: number }
+  | { type: 'partial'; result: AnalysisResult; outputKind: OutputKind; seconds: number }
   | { type: 'skipped'; index: number; source: string; reason: string }
-  | { type: 'done'; seconds: number; peakRssBytes: number }
+  | { type: 'done'; seconds: number; peakRssBytes: number; result: AnalysisResult; outputKind: OutputKind }
   | { type: 'error'; message: string; code: UserErrorCode | 'internal' }
   | { type: 'examples'; requestId: number; examples: ExampleView[] }
   | { type: 'examplesFailed'; requestId: number; message: string };

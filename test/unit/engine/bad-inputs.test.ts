@@ -160,7 +160,7 @@ test('NaN and Inf outputs are counted and reported, never ranked as confident', 
 
 test('the inference process dying gives an error, not a hang', async () => {
   const handle = startInference({ model: MODEL, data: 'media/sample/data', saveConfig: false, executionProviders: ['cpu'], batchSize: 1 }, {
-    onBatch: () => {
+    onProgress: () => {
       if (handle.pid) process.kill(handle.pid, 'SIGKILL');
     },
   });
