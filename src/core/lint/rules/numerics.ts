@@ -6,7 +6,7 @@
 import type { RuleContext } from '../context';
 import { ML011, ML016 } from '../meta';
 import { argsOf } from '../scope';
-import { child, type PyNode, unparen } from '../syntax';
+import { child, type PyNode, unparen, walk } from '../syntax';
 import { atomText, isNumber } from './common';
 
 const LOG_Q = new Set(['torch.log', 'numpy.log', 'math.log', 'jnp.log', 'tensorflow.math.log', 'jax.numpy.log']);
@@ -61,13 +61,25 @@ export function checkNumerics(ctx: RuleContext): void {
     return { x: e.arg, dimText: dim ? (kwDim ? `dim=${ctx.text(dim)}` : ctx.text(dim)) : null, keepdim: !!kd && ctx.text(kd) === 'True', torch: torchy(e.q) && (q === null || q.startsWith('torch.')) };
   };
   /** exp of an already-shifted argument (x - max) is the stable form. */
+  /**
+   * exp arguments that cannot overflow or are already stabilized: shifted by a max (x - m), negative
+   * by construction (-x, -0.5 * d ** 2: Gaussian kernels), or constants.
+   */
   const shifted = (x: PyNode): boolean => {
     x = unparen(x);
     if (x.type === 'identifier') {
       const d = sem.lookup(x);
       if (d?.kind === 'assign' && !d.path.length && d.value) x = unparen(d.value);
     }
-    return x.type === 'binary_operator' && x.op === '-';
+    const t = ctx.text(x).trim();
+    return (x.type === 'binary_operator' && x.op === '-') || t.startsWith('-') || t.includes('**') || isConstant(x);
+  };
+  const isConstant = (x: PyNode): boolean => {
+    let ids = 0;
+    walk(x, (n) => {
+      if (n.type === 'identifier') ids++;
+    });
+    return ids === 0;
   };
 
   for (const call of sem.calls) {
@@ -123,7 +135,7 @@ export function checkNumerics(ctx: RuleContext): void {
       const l = unparen(child(arg, 'left')!);
       const r = unparen(child(arg, 'right')!);
       const other = isNumber(ctx, l, 1) ? r : isNumber(ctx, r, 1) ? l : null;
-      if (other && other.type !== 'integer' && other.type !== 'float') {
+      if (other && !isConstant(other)) {
         const f = child(call, 'function')!;
         const newText = lg.q ? `${ctx.text(f)}1p(${ctx.text(other)})` : `${atomText(ctx, other)}.log1p()`;
         ctx.report({
@@ -161,7 +173,7 @@ export function checkNumerics(ctx: RuleContext): void {
       });
     } else if (b.op === '-' && isNumber(ctx, r, 1)) {
       const e = unary(unparen(l), EXP_Q, 'exp');
-      if (!e) continue;
+      if (!e || isConstant(e.arg)) continue;
       const call = unparen(l);
       const f = child(call, 'function')!;
       const newText = e.q ? `${ctx.text(f)}m1(${ctx.text(e.arg)})` : `${atomText(ctx, e.arg)}.expm1()`;

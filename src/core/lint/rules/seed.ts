@@ -6,7 +6,24 @@
  */
 import type { RuleContext } from '../context';
 import { ML013 } from '../meta';
+import type { FunctionInfo } from '../scope';
 import { type PyNode } from '../syntax';
+
+/**
+ * Whether code at `n` runs when the file is run as a script: it is at module level (a
+ * notebook cell, an `if __name__ == "__main__":` block), or in a function called from there.
+ * Training loops in library functions and unittest methods are not "a training script".
+ */
+function reachableFromModule(ctx: RuleContext, n: PyNode): boolean {
+  const seen = new Set<FunctionInfo>();
+  const reach = (fn: FunctionInfo | null, depth: number): boolean => {
+    if (!fn) return true;
+    if (seen.has(fn) || depth > 6) return false;
+    seen.add(fn);
+    return fn.callSites.some((s) => reach(ctx.sem.enclosingFunction(s.call), depth + 1));
+  };
+  return reach(ctx.sem.enclosingFunction(n), 0);
+}
 
 export function checkSeed(ctx: RuleContext): void {
   const { sem, flow } = ctx;
@@ -44,7 +61,7 @@ export function checkSeed(ctx: RuleContext): void {
       }
     }
   }
-  if (!at || !kind) return;
+  if (!at || !kind || !reachableFromModule(ctx, at)) return;
   const lastImport = sem.imports.filter((i) => i.parent === sem.root).pop();
   let fix;
   const seedCall =
