@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import { RuleContext } from './context';
-import { combineNotebook, describeCellLine, mapToCells } from './notebook';
+import { combineCells, type CombinedNotebook, combineNotebook, describeCellLine, mapToCells } from './notebook';
 import { loadPython, pythonParser } from './parser';
 import { RULE_FAMILIES } from './registry';
 import { isSuppressed, parseSuppressions } from './suppress';
@@ -144,7 +144,18 @@ export function lintSource(text: string, options?: LintOptions, describeLine?: (
 
 /** Lints a notebook (.ipynb JSON): code cells in order, findings mapped to (cell, line). Needs `await initLint()` first. */
 export function lintNotebook(json: string, options?: LintOptions): NotebookFinding[] {
-  const nb = combineNotebook(json);
+  return lintCombined(combineNotebook(json), options);
+}
+
+/**
+ * Lints the code cells of a notebook given as text (an editor's notebook document): they are
+ * linted together, in the order given; `cell` is each cell's index in the notebook.
+ */
+export function lintNotebookCells(cells: readonly { cell: number; source: string }[], options?: LintOptions): NotebookFinding[] {
+  return lintCombined(combineCells(cells), options);
+}
+
+function lintCombined(nb: CombinedNotebook, options?: LintOptions): NotebookFinding[] {
   return mapToCells(lintSource(nb.text, options, (line) => describeCellLine(nb, line)), nb);
 }
 

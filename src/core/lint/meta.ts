@@ -21,3 +21,12 @@ export const ML015 = m('ML015', 'redundant-log-softmax', 'information', 'A log_s
 export const ML016 = m('ML016', 'log1p-expm1', 'information', 'log(1 + x) / exp(x) - 1 lose precision for small x; log1p/expm1 do not');
 
 export const ALL_RULES: readonly RuleMeta[] = [ML001, ML002, ML003, ML004, ML005, ML006, ML007, ML008, ML009, ML010, ML011, ML012, ML013, ML014, ML015, ML016];
+
+/** Anchor of a rule's section in docs/lint-rules.md, e.g. "ml001-unsorted-file-listing". */
+export function docsAnchor(meta: RuleMeta): string {
+  return `${meta.code.toLowerCase()}-${meta.rule}`;
+}
+
+export function ruleByCode(code: string): RuleMeta | undefined {
+  return ALL_RULES.find((r) => r.code === code);
+}

@@ -35,6 +35,18 @@ function blankMagics(lines: string[]): string[] {
 
 export class NotebookError extends Error {}
 
+/** Combines code cells given directly (e.g. an editor's notebook cells): `cell` is their index in the notebook. */
+export function combineCells(cells: readonly { cell: number; source: string }[]): CombinedNotebook {
+  const all: string[] = [];
+  const spans: CellSpan[] = [];
+  for (const c of cells) {
+    const lines = blankMagics(c.source.split(/\r?\n/));
+    spans.push({ cell: c.cell, startLine: all.length, lineCount: lines.length });
+    all.push(...lines);
+  }
+  return { text: all.join('\n'), cells: spans };
+}
+
 export function combineNotebook(json: string): CombinedNotebook {
   let nb: unknown;
   try {
@@ -44,17 +56,12 @@ export function combineNotebook(json: string): CombinedNotebook {
   }
   const cellsIn = (nb as { cells?: unknown }).cells;
   if (!Array.isArray(cellsIn)) throw new NotebookError('not a notebook: no "cells" array');
-  const all: string[] = [];
-  const cells: CellSpan[] = [];
+  const code: { cell: number; source: string }[] = [];
   cellsIn.forEach((c: unknown, i: number) => {
     const cell = c as { cell_type?: string; source?: string | string[] };
-    if (cell.cell_type !== 'code') return;
-    const src = Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '');
-    const lines = blankMagics(src.split(/\r?\n/));
-    cells.push({ cell: i, startLine: all.length, lineCount: lines.length });
-    all.push(...lines);
+    if (cell.cell_type === 'code') code.push({ cell: i, source: Array.isArray(cell.source) ? cell.source.join('') : (cell.source ?? '') });
   });
-  return { text: all.join('\n'), cells };
+  return combineCells(code);
 }
 
 function spanOf(nb: CombinedNotebook, line: number): CellSpan | null {

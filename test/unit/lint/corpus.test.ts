@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { initLint, lintNotebook, lintSource } from '../../../src/core/lint/index';
-import { ALL_RULES } from '../../../src/core/lint/meta';
-import { BUGGY, CLEAN, corpusFiles, expectedMarkers, findingKeys } from './helpers';
+import { ALL_RULES, docsAnchor } from '../../../src/core/lint/meta';
+import { BUGGY, CLEAN, corpusFiles, expectedMarkers, findingKeys, REPO } from './helpers';
 
 const lint = (file: string) => {
   const text = readFileSync(file, 'utf8');
@@ -50,6 +50,16 @@ describe('buggy corpus: every planted bug at its line, nothing else', () => {
     const planted = new Set(files.flatMap((f) => expectedMarkers(f).map((k) => k.split(':').pop()!)));
     assert.deepEqual(ALL_RULES.map((r) => r.code).filter((c) => !planted.has(c)), []);
   });
+  test('docs/lint-rules.md has a section for every rule, at the anchor the editor links to', () => {
+    const doc = readFileSync(join(REPO, 'docs/lint-rules.md'), 'utf8');
+    for (const r of ALL_RULES) {
+      assert.ok(doc.includes(`## ${r.code} ${r.rule}`), `section for ${r.code}`);
+      assert.ok(doc.includes(`(#${docsAnchor(r)})`), `table link for ${r.code}`);
+      const section = doc.slice(doc.indexOf(`## ${r.code} ${r.rule}`)).split('\n## ')[0]!;
+      assert.match(section, new RegExp(`\\*\\*Severity:\\*\\* ${r.severity}\\.`), `severity of ${r.code}`);
+    }
+  });
+
   test('messages name the values involved', () => {
     const f = lint(files.find((x) => x.endsWith('labels_out_of_order.py'))!);
     assert.match(f[0]!.message, /glob\.glob\(\).*`features`.*`labels`/);

@@ -1,7 +1,7 @@
 /** Notebooks: code cells linted together in order, findings mapped to (cell, line), magics blanked. */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { combineNotebook, initLint, lintNotebook } from '../../../src/core/lint/index';
+import { combineNotebook, initLint, lintNotebook, lintNotebookCells } from '../../../src/core/lint/index';
 
 before(async () => {
   await initLint();
@@ -50,6 +50,14 @@ describe('notebooks', () => {
       { cell: 1, startLine: 3, lineCount: 4 },
     ]);
     assert.equal(c.text, '\n\n\n\nx = 1\npass\n  pass');
+  });
+
+  test('lintNotebookCells (an editor\'s cells) gives the same findings as the .ipynb', () => {
+    const parsed = JSON.parse(doc) as { cells: { cell_type: string; source: string | string[] }[] };
+    const cells = parsed.cells
+      .map((c, i) => ({ cell: i, type: c.cell_type, source: Array.isArray(c.source) ? c.source.join('') : c.source }))
+      .filter((c) => c.type === 'code');
+    assert.deepEqual(lintNotebookCells(cells), lintNotebook(doc));
   });
 
   test('invalid notebooks are reported, not crashed on', () => {
