@@ -45,7 +45,7 @@ export interface LintJson {
   version: 1;
   files: number;
   findings: LintJsonFinding[];
-  /** Files that could not be read or parsed. */
+  /** Files that could not be read or parsed, and internal rule errors (the file's other findings are kept). */
   errors: { file: string; message: string }[];
 }
 
@@ -67,6 +67,7 @@ export function toJson(results: readonly FileFindings[]): LintJson {
       out.errors.push({ file: r.file, message: r.error });
       continue;
     }
+    for (const m of r.internalErrors ?? []) out.errors.push({ file: r.file, message: m });
     out.files++;
     for (const f of r.findings) {
       const j: LintJsonFinding = {

@@ -25,16 +25,23 @@ function selected(code: string, options?: LintOptions): boolean {
   return true;
 }
 
-function runRules(syntax: Syntax, text: string, lines: LineIndex, options?: LintOptions, describeLine?: (line: number) => string): Finding[] {
+interface RunResult {
+  findings: Finding[];
+  /** Rule families that threw (an internal error): the other families' findings are still returned. */
+  errors: string[];
+}
+
+function runRules(syntax: Syntax, text: string, lines: LineIndex, options?: LintOptions, describeLine?: (line: number) => string): RunResult {
   const ctx = new RuleContext(syntax.root, text, lines, describeLine);
+  const errors: string[] = [];
   for (const family of RULE_FAMILIES) {
     if (!family.emits.some((m) => selected(m.code, options))) continue;
+    const before = ctx.findings.length;
     try {
       family.run(ctx);
     } catch (e) {
-      const err = new Error(`rule family '${family.name}' failed: ${(e as Error).message}`);
-      (err as Error & { cause?: unknown }).cause = e;
-      throw err;
+      ctx.findings.length = before;
+      errors.push(`internal error in lint rules '${family.name}' (${family.emits.map((m) => m.code).join(', ')}): ${(e as Error).message}`);
     }
   }
   const supp = options?.keepSuppressed ? null : parseSuppressions(syntax.comments, text, lines);
@@ -47,7 +54,8 @@ function runRules(syntax: Syntax, text: string, lines: LineIndex, options?: Lint
     seen.add(key);
     out.push(f);
   }
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  return { findings: out, errors };
 }
 
 /**
@@ -60,6 +68,7 @@ export class LintDocument {
   private lines: LineIndex;
   private cached: Finding[] | null = null;
   private cachedKey = '';
+  private lastErrors: string[] = [];
 
   constructor(private content: string) {
     this.tree = pythonParser().parse(content);
@@ -110,12 +119,23 @@ export class LintDocument {
     this.applyEdit(s, old.length - e, next.slice(s, next.length - e));
   }
 
+  /**
+   * The findings for the current text. A rule family that fails does not stop the others: its
+   * error is in `errors` (an internal bug to report), and the other findings are returned.
+   */
   lint(options?: LintOptions, describeLine?: (line: number) => string): Finding[] {
     const key = JSON.stringify(options ?? {});
     if (this.cached && key === this.cachedKey && !describeLine) return this.cached;
-    this.cached = runRules(this.syntax, this.content, this.lines, options, describeLine);
+    const r = runRules(this.syntax, this.content, this.lines, options, describeLine);
+    this.cached = r.findings;
+    this.lastErrors = r.errors;
     this.cachedKey = key;
     return this.cached;
+  }
+
+  /** Internal errors of the last lint() (empty when every rule ran). */
+  get errors(): readonly string[] {
+    return this.lastErrors;
   }
 
   get hasSyntaxError(): boolean {
@@ -132,14 +152,22 @@ function toPoint(p: { line: number; character: number }) {
   return { row: p.line, column: p.character };
 }
 
-/** Lints one Python source text. Needs `await initLint()` first. */
-export function lintSource(text: string, options?: LintOptions, describeLine?: (line: number) => string): Finding[] {
+/** Lints one Python text, and reports internal rule errors next to the findings. Needs `await initLint()` first. */
+export function lintSourceDetailed(text: string, options?: LintOptions, describeLine?: (line: number) => string): RunResult {
   const doc = new LintDocument(text);
   try {
-    return doc.lint(options, describeLine);
+    const findings = doc.lint(options, describeLine);
+    return { findings, errors: [...doc.errors] };
   } finally {
     doc.dispose();
   }
+}
+
+/** Lints one Python source text; throws if a rule fails internally. Needs `await initLint()` first. */
+export function lintSource(text: string, options?: LintOptions, describeLine?: (line: number) => string): Finding[] {
+  const r = lintSourceDetailed(text, options, describeLine);
+  if (r.errors.length) throw new Error(r.errors.join('; '));
+  return r.findings;
 }
 
 /** Lints a notebook (.ipynb JSON): code cells in order, findings mapped to (cell, line). Needs `await initLint()` first. */
@@ -159,11 +187,18 @@ function lintCombined(nb: CombinedNotebook, options?: LintOptions): NotebookFind
   return mapToCells(lintSource(nb.text, options, (line) => describeCellLine(nb, line)), nb);
 }
 
+function lintCombinedDetailed(nb: CombinedNotebook, options?: LintOptions): { findings: NotebookFinding[]; errors: string[] } {
+  const r = lintSourceDetailed(nb.text, options, (line) => describeCellLine(nb, line));
+  return { findings: mapToCells(r.findings, nb), errors: r.errors };
+}
+
 export interface FileFindings {
   file: string;
   findings: (Finding & { cell?: number })[];
   /** Set when the file could not be read or parsed; findings is then empty. */
   error?: string;
+  /** Internal errors of rules on this file (the other rules' findings are kept). */
+  internalErrors?: string[];
 }
 
 const SKIP_DIRS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'env', '.venv', '.git', '.tox', '.mypy_cache', '.ipynb_checkpoints']);
@@ -215,8 +250,8 @@ export async function lintFiles(paths: readonly string[], options?: LintOptions)
       continue;
     }
     try {
-      const findings = extname(file).toLowerCase() === '.ipynb' ? lintNotebook(text, options) : lintSource(text, options);
-      out.push({ file, findings });
+      const r = extname(file).toLowerCase() === '.ipynb' ? lintCombinedDetailed(combineNotebook(text), options) : lintSourceDetailed(text, options);
+      out.push(r.errors.length ? { file, findings: r.findings, internalErrors: r.errors } : { file, findings: r.findings });
     } catch (e) {
       out.push({ file, findings: [], error: (e as Error).message });
     }

@@ -4,7 +4,7 @@
  * `self.x` attributes, functions and the places they are called from.
  * Flow-insensitive on purpose: a reference sees the textually last definition before it.
  */
-import { child, childrenOf, type PyNode, unparen, walk } from './syntax';
+import { child, type PyNode, unparen, walk } from './syntax';
 
 export type DefKind = 'assign' | 'for' | 'comp' | 'param' | 'import' | 'def' | 'class' | 'with' | 'aug' | 'other';
 
@@ -600,7 +600,7 @@ export class Semantics {
   }
 
   /** Whether any module-level import has a qualified name starting with one of the prefixes. */
-  imports_(prefixes: string[]): boolean {
+  importsAny(prefixes: string[]): boolean {
     for (const defs of this.module.defs.values())
       for (const d of defs) if (d.kind === 'import' && d.qname && prefixes.some((p) => d.qname === p || d.qname!.startsWith(p + '.'))) return true;
     for (const imp of this.imports) {
@@ -658,4 +658,3 @@ function findInPattern(p: PyNode, name: string, src: string, path: number[]): nu
   return null;
 }
 
-export { childrenOf };

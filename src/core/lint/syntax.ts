@@ -176,20 +176,8 @@ export function childrenOf(n: PyNode | null | undefined, field: string): PyNode[
   return n ? n.children.filter((c) => c.field === field) : [];
 }
 
-export function firstOfType(n: PyNode | null | undefined, type: string): PyNode | null {
-  if (!n) return null;
-  for (const c of n.children) if (c.type === type) return c;
-  return null;
-}
 
-export function isAncestor(a: PyNode, n: PyNode): boolean {
-  for (let p: PyNode | null = n; p; p = p.parent) if (p === a) return true;
-  return false;
-}
 
-export function contains(a: PyNode, n: PyNode): boolean {
-  return n.start >= a.start && n.end <= a.end;
-}
 
 /** Pre-order walk; return false from `visit` to skip a node's children. */
 export function walk(n: PyNode, visit: (n: PyNode) => boolean | void): void {

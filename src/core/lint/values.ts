@@ -291,8 +291,6 @@ export class Values {
     if (!fn || d.paramIndex === undefined) return EMPTY;
     const decorated = fn.decorators.map((x) => this.text(x)).join(' ');
     if (fn.cls && d.paramIndex === 0 && !/staticmethod/.test(decorated)) return /classmethod/.test(decorated) ? { cls: fn.cls } : { instance: fn.cls };
-    const key = { fn, i: d.paramIndex };
-    void key;
     if (fn.callSites.length === 0) return d.value ? this.valueOf(d.value) : EMPTY;
     const vals: Val[] = [];
     for (const site of fn.callSites) {

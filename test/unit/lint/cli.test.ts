@@ -102,3 +102,31 @@ describe('mistake-lens lint', () => {
     assert.equal(JSON.parse(r.out).files, 1);
   });
 });
+
+describe('a rule that fails internally', () => {
+  test('does not hide the other rules: the editor API reports it, lintSource throws, the CLI lists it and exits 1', async () => {
+    const { RULE_FAMILIES } = await import('../../../src/core/lint/registry');
+    const { ML016 } = await import('../../../src/core/lint/meta');
+    const { LintDocument, lintSource, initLint } = await import('../../../src/core/lint/index');
+    await initLint();
+    const families = RULE_FAMILIES as unknown as { name: string; emits: unknown[]; run(): void }[];
+    families.push({ name: 'boom', emits: [ML016], run: () => { throw new Error('kaboom'); } });
+    try {
+      const src = 'import torch.nn.functional as F\nloss = F.cross_entropy(F.softmax(z, dim=1), y)\n';
+      const doc = new LintDocument(src);
+      assert.deepEqual(doc.lint().map((f) => f.code), ['ML002']);
+      assert.match(doc.errors[0]!, /internal error in lint rules 'boom' \(ML016\): kaboom/);
+      doc.dispose();
+      assert.throws(() => lintSource(src), /kaboom/);
+      const p = join(dir, 'boom.py');
+      writeFileSync(p, src);
+      const r = await capture([p, '--json']);
+      const j = JSON.parse(r.out);
+      assert.equal(r.code, 1);
+      assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['ML002']);
+      assert.match(j.errors[0].message, /kaboom/);
+    } finally {
+      families.pop();
+    }
+  });
+});

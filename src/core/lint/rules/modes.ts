@@ -26,7 +26,7 @@ function dedupe(calls: ModelCall[]): ModelCall[] {
 
 export function checkModes(ctx: RuleContext): void {
   const { sem, flow } = ctx;
-  if (!sem.imports_(['torch', 'lightning']) && !sem.calls.some((c) => sem.calleeQ(c)?.startsWith('torch.'))) return;
+  if (!sem.importsAny(['torch', 'lightning']) && !sem.calls.some((c) => sem.calleeQ(c)?.startsWith('torch.'))) return;
 
   // ---- training sites (ML008): the model calls in the loop (or function) around each backward()
   const training = flow.trainingLoops();

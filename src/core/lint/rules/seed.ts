@@ -54,7 +54,7 @@ export function checkSeed(ctx: RuleContext): void {
       const recvDef = recv.type === 'identifier' ? sem.lookup(recv) : null;
       const recvCtor = recvDef?.kind === 'assign' && recvDef.value?.type === 'call' ? (sem.calleeQ(recvDef.value) ?? '') : rq;
       if (recvCtor.startsWith('lightning.')) kind = 'lightning';
-      else if (sem.imports_(['keras', 'tensorflow']) && !recvCtor.startsWith('sklearn.') && !rv.instance) kind = 'keras';
+      else if (sem.importsAny(['keras', 'tensorflow']) && !recvCtor.startsWith('sklearn.') && !rv.instance) kind = 'keras';
       if (kind) {
         at = call;
         break;
