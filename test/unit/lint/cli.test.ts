@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runLint } from '../../../src/cli/lint';
+import { initLint, LintDocument, lintSource } from '../../../src/core/lint/index';
+import { ML016 } from '../../../src/core/lint/meta';
+import { RULE_FAMILIES } from '../../../src/core/lint/registry';
 import { BUGGY, CLEAN, corpusFiles } from './helpers';
 
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -105,9 +108,6 @@ describe('mistake-lens lint', () => {
 
 describe('a rule that fails internally', () => {
   test('does not hide the other rules: the editor API reports it, lintSource throws, the CLI lists it and exits 1', async () => {
-    const { RULE_FAMILIES } = await import('../../../src/core/lint/registry');
-    const { ML016 } = await import('../../../src/core/lint/meta');
-    const { LintDocument, lintSource, initLint } = await import('../../../src/core/lint/index');
     await initLint();
     const families = RULE_FAMILIES as unknown as { name: string; emits: unknown[]; run(): void }[];
     families.push({ name: 'boom', emits: [ML016], run: () => { throw new Error('kaboom'); } });
