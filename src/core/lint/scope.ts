@@ -104,12 +104,10 @@ export class Semantics {
   readonly classes: ClassInfo[] = [];
   readonly calls: PyNode[] = [];
   readonly loops: PyNode[] = [];
-  readonly withs: PyNode[] = [];
   readonly binops: PyNode[] = [];
   readonly augs: PyNode[] = [];
   readonly subscripts: PyNode[] = [];
   readonly imports: PyNode[] = [];
-  readonly identifiers = new Map<string, PyNode[]>();
   private readonly scopeByNode = new Map<PyNode, Scope>();
   private readonly fnByNode = new Map<PyNode, FunctionInfo>();
   private readonly classByNode = new Map<PyNode, ClassInfo>();
@@ -190,7 +188,6 @@ export class Semantics {
         this.visitChildren(n, scope);
         return;
       case 'with_statement':
-        this.withs.push(n);
         walk(n, (c) => {
           if (c.type === 'as_pattern') {
             const target = child(c, 'alias');
@@ -232,14 +229,11 @@ export class Semantics {
       case 'subscript':
         this.subscripts.push(n);
         break;
-      case 'identifier': {
-        const name = this.text(n);
-        const list = this.identifiers.get(name);
-        if (list) list.push(n);
-        else this.identifiers.set(name, [n]);
-        this.scopeByNode.set(n, scope);
+      case 'identifier':
+      case 'string':
+      case 'integer':
+      case 'float':
         return;
-      }
       default:
         if (COMPREHENSIONS.has(n.type)) {
           // Comprehension variables are resolved by walking up from the reference.
@@ -428,9 +422,9 @@ export class Semantics {
 
   /** The scope a node is evaluated in (for a def or class node: the scope it is defined in). */
   scopeOf(n: PyNode): Scope {
-    for (let p: PyNode | null = n; p; p = p.parent) {
+    for (let p: PyNode | null = n.parent; p; p = p.parent) {
       const s = this.scopeByNode.get(p);
-      if (s && (p !== n || p.type === 'identifier' || p.type === 'module')) return s;
+      if (s) return s;
     }
     return this.module;
   }
