@@ -17,7 +17,7 @@ export function checkNumerics(ctx: RuleContext): void {
   const { sem } = ctx;
   /** The argument of a log/exp call: `torch.log(x)` or `x.log()`; null if `call` is not one. */
   const unary = (call: PyNode, qs: Set<string>, method: string): { arg: PyNode; q: string | null } | null => {
-    if (call.type !== 'call') return null;
+    if (call.type !== 'call' || sem.calleeName(call) !== method) return null;
     const q = sem.calleeQ(call);
     if (q && qs.has(q)) {
       const a = argsOf(call, sem).positional;

@@ -37,8 +37,14 @@ function shapeUnpack(ctx: RuleContext, n: PyNode): { recv: PyNode; names: string
 
 export function checkReshape(ctx: RuleContext): void {
   const { sem } = ctx;
-  // Form 1: reordered sizes.
-  for (const call of sem.calls) {
+  const viewCalls = sem.calls.filter((c) => {
+    const n = sem.calleeName(c);
+    return n === 'view' || n === 'reshape';
+  });
+  if (!viewCalls.length) return;
+  // Form 1: reordered sizes (only where some tensor's shape is unpacked into names).
+  const hasUnpack = /^[ \t]*[\w ,()]+,[\w ,()]*=\s*[\w.]+\.(shape|size\(\))/m.test(ctx.src);
+  for (const call of hasUnpack ? viewCalls : []) {
     const name = sem.calleeName(call);
     const q = sem.calleeQ(call);
     let recv: PyNode | null = null;
@@ -112,7 +118,7 @@ export function checkReshape(ctx: RuleContext): void {
   }
 
   // Form 2: reshape right after a transpose/permute that moved dim 0, cut by the old dim-0 size.
-  for (const call of sem.calls) {
+  for (const call of viewCalls) {
     const name = sem.calleeName(call);
     if ((name !== 'view' && name !== 'reshape') || sem.calleeQ(call)) continue;
     let inner = sem.receiver(call);
