@@ -157,7 +157,7 @@ export async function runDiagnose(argv: string[], io: DiagnoseIo = STDIO): Promi
     cli = parseDiagnose(argv);
   } catch (e) {
     if (e instanceof DiagnoseUsageError || (e as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      io.err(`mistake-lens: ${(e as Error).message}\nRun 'mistake-lens diagnose --help' for usage.\n`);
+      io.err(`mistake-lens: ${(e as Error).message.split('\n')[0]}\nRun 'mistake-lens diagnose --help' for usage.\n`);
       return 2;
     }
     throw e;

@@ -208,12 +208,14 @@ export async function planDiagnose(opts: DiagnoseOptions): Promise<DiagnosePlan>
     dataClasses ??
     (labelNames.length && labelNames.some((n) => !/^\d+$/.test(n)) ? [...new Set(labelNames)] : undefined);
   if (!classes) classes = numOut !== undefined ? Array.from({ length: numOut }, (_, i) => String(i)) : [];
-  if (numOut !== undefined && classes.length !== numOut) {
+  // Folder names that are no class of the model: the model cannot be scored on this data, but
+  // the data checks still run, over the data's own classes.
+  const unknown = [...new Set(splits.flatMap((s) => (s.dataset.classes ?? []).filter((n) => indexOfClass(classes!, n) < 0)))];
+  if (unknown.length) {
+    problems.push(`folder${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map((n) => `"${n}"`).join(', ')}${unknown.length > 5 ? ', …' : ''} match${unknown.length > 1 ? '' : 'es'} none of the model's classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''})`);
+    classes = [...new Set(splits.flatMap((s) => s.dataset.classes ?? []))].sort();
+  } else if (numOut !== undefined && classes.length !== numOut) {
     problems.push(`${classes.length} class names but the model's output '${output?.name}' has ${numOut} scores`);
-  }
-  for (const s of splits) {
-    const unknown = (s.dataset.classes ?? []).filter((n) => indexOfClass(classes!, n) < 0);
-    if (unknown.length) throw new UserError(`${s.path}: folder${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} match none of the classes (${classes.join(', ')})`);
   }
 
   let preprocess: PreprocessConfig | undefined;
