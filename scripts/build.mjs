@@ -1,7 +1,8 @@
 // One esbuild script for every bundle. Native and heavy packages stay external: they are
 // loaded from node_modules at run time (onnxruntime-node and sharp ship platform binaries).
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const watch = process.argv.includes('--watch');
 const external = ['onnxruntime-node', 'sharp', 'vscode'];
@@ -23,6 +24,14 @@ const builds = [
   // The benchmark sits beside the worker it measures; .vscodeignore keeps it out of the .vsix.
   { ...node, entryPoints: { bench: 'bench/inspect.bench.ts', 'bench-host': 'bench/hostLoop.bench.ts' }, outdir: 'dist' },
 ];
+
+// The Python grammar and tree-sitter runtime (WebAssembly) sit beside the bundles that load
+// them, so a packaged extension needs no node_modules for linting.
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
+  copyFileSync(require.resolve(wasm), `dist/${wasm.split('/').pop()}`);
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

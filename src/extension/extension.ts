@@ -7,6 +7,7 @@ import { DatasetMemory, pickDataset } from './datasets';
 import { resolveModel } from './models';
 import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
+import { PythonDiagnostics } from './lint/pythonDiagnostics';
 import { requireTrust } from './trust';
 import type { InspectOptions } from '../core/options';
 import type { Report } from '../core/protocol';
@@ -39,8 +40,11 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     await runs.inspect(model.fsPath, data, data === sample.data ? { saveConfig: false } : {});
   };
 
+  const log = vscode.window.createOutputChannel('Mistake Lens', { log: true });
   context.subscriptions.push(
+    log,
     runs,
+    new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
     vscode.commands.registerCommand('mistakeLens.inspectMistakes', (arg: unknown) => inspectModel(arg, false)),
     vscode.commands.registerCommand('mistakeLens.selectDataset', (arg: unknown) => inspectModel(arg, true)),
     vscode.commands.registerCommand('mistakeLens.openSample', async () => {

@@ -85,7 +85,8 @@ export class MistakesPanel implements vscode.Disposable {
   }
 
   private post(m: HostToWebview): void {
-    if (this.ready) void this.panel.webview.postMessage(m);
+    // A run can outlive its panel (closed mid-run): nothing to show then.
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(m);
   }
 
   private onMessage(raw: unknown): void {
