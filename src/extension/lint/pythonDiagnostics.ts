@@ -76,13 +76,8 @@ export class PythonDiagnostics implements vscode.Disposable {
     this.debounce(nb.uri.toString(), async () => {
       const lint = await this.engine();
       const cells = nb.getCells();
-      const json = JSON.stringify({
-        cells: cells.map((c) => ({
-          cell_type: c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python' ? 'code' : 'markdown',
-          source: c.document.getText(),
-        })),
-      });
-      const found: NotebookFinding[] = lint.lintNotebook(json);
+      const code = cells.flatMap((c, cell) => (c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python' ? [{ cell, source: c.document.getText() }] : []));
+      const found: NotebookFinding[] = lint.lintNotebookCells(code);
       for (const [i, c] of cells.entries()) {
         this.collection.set(c.document.uri, found.filter((f) => f.cell === i).map((f) => this.toDiagnostic(f, c.document.uri)));
       }
@@ -92,7 +87,7 @@ export class PythonDiagnostics implements vscode.Disposable {
   private toDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
     const d = new vscode.Diagnostic(range(f.range), f.message, SEVERITY[f.severity]);
     d.source = 'Mistake Lens';
-    d.code = { value: f.code, target: this.docsUri.with({ fragment: f.code.toLowerCase() }) };
+    d.code = { value: f.code, target: this.docsUri.with({ fragment: `${f.code.toLowerCase()}-${f.rule}` }) };
     if (f.related) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, range(r.range)), r.message));
     if (f.fix) this.fixes.set(d, f.fix);
     return d;
