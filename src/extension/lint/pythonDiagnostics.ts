@@ -66,7 +66,7 @@ export class PythonDiagnostics implements vscode.Disposable {
       if (ld) ld.setText(doc.getText());
       else this.docs.set(key, (ld = new lint.LintDocument(doc.getText())));
       const found = ld.lint();
-      this.log.debug(`linted ${doc.uri.fsPath}: ${found.length} findings`);
+      for (const e of ld.errors) this.log.error(`a lint rule failed on ${doc.uri.fsPath}: ${e}`);
       this.collection.set(doc.uri, found.map((f) => this.toDiagnostic(f, doc.uri)));
     });
   }
@@ -79,7 +79,9 @@ export class PythonDiagnostics implements vscode.Disposable {
       const code = cells.flatMap((c, cell) => (c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python' ? [{ cell, source: c.document.getText() }] : []));
       const found: NotebookFinding[] = lint.lintNotebookCells(code);
       for (const [i, c] of cells.entries()) {
-        this.collection.set(c.document.uri, found.filter((f) => f.cell === i).map((f) => this.toDiagnostic(f, c.document.uri)));
+        // A fix that edits another cell (e.g. a seed added to the first one) is not offered here.
+        const mine = found.filter((f) => f.cell === i).map((f) => (f.fix?.cell !== undefined && f.fix.cell !== f.cell ? { ...f, fix: undefined } : f));
+        this.collection.set(c.document.uri, mine.map((f) => this.toDiagnostic(f, c.document.uri)));
       }
     });
   }
