@@ -70,7 +70,12 @@ async function writePngFolder(dir: string, src: { images: Buffer; labels: Buffer
 }
 
 async function bareLoop(src: { images: Buffer; n: number }): Promise<number> {
-  const session = await ort.InferenceSession.create(MODEL, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  // The same session options as the engine (src/core/model/session.ts), so the ratio is the pipeline's cost alone.
+  const session = await ort.InferenceSession.create(MODEL, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  });
   const batches: ort.Tensor[] = [];
   for (let i = 0; i < src.n; i += BATCH) {
     const k = Math.min(BATCH, src.n - i);

@@ -24,6 +24,9 @@ export async function openSession(modelPath: string, providers: string[]): Promi
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3,
+        // Idle ONNX Runtime threads spin by default, taking the cores the same process needs
+        // to read and preprocess the next batch while this one runs.
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
       });
       return { session, provider, notes };
     } catch (e) {
