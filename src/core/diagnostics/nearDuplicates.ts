@@ -57,10 +57,19 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** In-place fast Walsh-Hadamard transform (length a power of two). */
+/** In-place fast Walsh-Hadamard transform (length a power of two, at least 4). */
 export function fwht(v: Float64Array): void {
   const len = v.length;
-  for (let h = 1; h < len; h <<= 1) {
+  // The first two stages in one radix-4 pass: loops of 1 and 2 iterations are slow.
+  for (let i = 0; i < len; i += 4) {
+    const a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3];
+    const s0 = a + b, d0 = a - b, s1 = c + d, d1 = c - d;
+    v[i] = s0 + s1;
+    v[i + 1] = d0 + d1;
+    v[i + 2] = s0 - s1;
+    v[i + 3] = d0 - d1;
+  }
+  for (let h = 4; h < len; h <<= 1) {
     for (let i = 0; i < len; i += h << 1) {
       for (let j = i; j < i + h; j++) {
         const x = v[j], y = v[j + h];
@@ -69,6 +78,58 @@ export function fwht(v: Float64Array): void {
       }
     }
   }
+}
+
+/**
+ * Per included, non-constant image: its mean, 1/norm of the centred thumbnail, and `bands`
+ * 32-bit keys, each mixing 64 sign bits of H·D_t·(H·D_0·x). Kept apart from the search so the
+ * JIT optimises this loop on its own.
+ */
+function hashThumbs(thumbs: Uint8Array, n: number, include: Uint8Array | undefined, bands: number, signs: Float64Array[]) {
+  const D = THUMB_SIZE;
+  const W = bands * 2;
+  const transforms = signs.length - 1;
+  const ids: number[] = [];
+  const mean = new Float64Array(n);
+  const invNorm = new Float64Array(n);
+  const keys = new Uint32Array(n * bands);
+  const words = new Uint32Array(W);
+  const rotated = new Float64Array(D);
+  const v = new Float64Array(D);
+  // The sign bit of each double, read from its high 32 bits (little-endian), without a branch.
+  const hi = new Int32Array(v.buffer);
+  const d0 = signs[0];
+  for (let i = 0; i < n; i++) {
+    if (include && !include[i]) continue;
+    const o = i * D;
+    let s = 0, ss = 0;
+    for (let k = 0; k < D; k++) {
+      const x = thumbs[o + k];
+      s += x;
+      ss += x * x;
+    }
+    const m = s / D;
+    const norm2 = ss - D * m * m;
+    if (!(norm2 > 1e-9)) continue;
+    mean[i] = m;
+    invNorm[i] = 1 / Math.sqrt(norm2);
+    ids.push(i);
+    for (let k = 0; k < D; k++) rotated[k] = (thumbs[o + k] - m) * d0[k];
+    fwht(rotated);
+    for (let t = 0; t < transforms; t++) {
+      const dt = signs[t + 1];
+      for (let k = 0; k < D; k++) v[k] = rotated[k] * dt[k];
+      fwht(v);
+      for (let w = 0; w < 8 && t * 8 + w < W; w++) {
+        let word = 0;
+        for (let b = 0; b < 32; b++) word |= ((hi[2 * (w * 32 + b) + 1] >>> 31) ^ 1) << b;
+        words[t * 8 + w] = word;
+      }
+    }
+    // 64 bits -> a 32-bit key; two different bands colliding only costs an extra comparison.
+    for (let b = 0; b < bands; b++) keys[i * bands + b] = (Math.imul(words[2 * b] ^ (words[2 * b] >>> 16), 0x9e3779b1) ^ words[2 * b + 1]) >>> 0;
+  }
+  return { ids, mean, invNorm, keys };
 }
 
 class UnionFind {
@@ -101,50 +162,11 @@ export function findNearDuplicates(thumbs: Uint8Array, n: number, include: Uint8
   const maxPairs = options.maxPairs ?? 10_000;
   const rand = mulberry32(options.seed ?? 0x5eed);
   const D = THUMB_SIZE;
-  const W = bands * 2; // 32-bit words per image, two per band
-  const transforms = Math.ceil(W / 8); // each transform gives 256 bits = 8 words
+  const transforms = Math.ceil((bands * 2) / 8); // each transform gives 256 bits = 8 words of 32
   const signs: Float64Array[] = [];
   for (let t = 0; t <= transforms; t++) signs.push(Float64Array.from({ length: D }, () => (rand() < 0.5 ? -1 : 1)));
-  const rotated = new Float64Array(D);
 
-  const ids: number[] = [];
-  const mean = new Float64Array(n);
-  const invNorm = new Float64Array(n);
-  const keys = new Uint32Array(n * bands);
-  const words = new Uint32Array(W);
-  const v = new Float64Array(D);
-  for (let i = 0; i < n; i++) {
-    if (include && !include[i]) continue;
-    const o = i * D;
-    let s = 0, ss = 0;
-    for (let k = 0; k < D; k++) {
-      const x = thumbs[o + k];
-      s += x;
-      ss += x * x;
-    }
-    const m = s / D;
-    const norm2 = ss - D * m * m;
-    if (!(norm2 > 1e-9)) continue;
-    mean[i] = m;
-    invNorm[i] = 1 / Math.sqrt(norm2);
-    ids.push(i);
-    const d0 = signs[0];
-    for (let k = 0; k < D; k++) rotated[k] = (thumbs[o + k] - m) * d0[k];
-    fwht(rotated);
-    for (let t = 0; t < transforms; t++) {
-      const dt = signs[t + 1];
-      for (let k = 0; k < D; k++) v[k] = rotated[k] * dt[k];
-      fwht(v);
-      for (let w = 0; w < 8 && t * 8 + w < W; w++) {
-        let word = 0;
-        for (let b = 0; b < 32; b++) if (v[w * 32 + b] > 0) word |= 1 << b;
-        words[t * 8 + w] = word;
-      }
-    }
-    // 64 bits -> a 32-bit key; two different bands colliding only costs an extra comparison.
-    for (let b = 0; b < bands; b++) keys[i * bands + b] = (Math.imul(words[2 * b] ^ (words[2 * b] >>> 16), 0x9e3779b1) ^ words[2 * b + 1]) >>> 0;
-  }
-
+  const { ids, mean, invNorm, keys } = hashThumbs(thumbs, n, include, bands, signs);
   const uf = new UnionFind(n);
   const pairs: NearDuplicateResult['pairs'] = [];
   let comparisons = 0;

@@ -141,7 +141,8 @@ async function openSplits(opts: DiagnoseOptions): Promise<{ root: string; kind: 
       }
       return { root: abs, kind: 'idx', splits };
     }
-    if (dirs.length === 0) {
+    const npy = await stat(join(abs, `${opts.inputsKey ?? 'x'}.npy`)).catch(() => undefined);
+    if (dirs.length === 0 && !idx && !npy) {
       const names = subs.filter((d) => d.isFile() && isImageName(d.name)).map((d) => d.name).sort();
       if (names.length === 0) throw new UserError(`${abs}: no images, class folders or split folders found (looked for ${IMAGE_EXTENSIONS.join(' ')} files)`, 'empty-dataset');
       const ds = new UnlabelledFolder(abs, names.map((n) => ({ path: join(abs, n), source: n, label: null })));

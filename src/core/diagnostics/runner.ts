@@ -44,7 +44,7 @@ export function summarize(findings: Finding[]): Record<Severity, number> {
   return s;
 }
 
-export function assembleReport(header: ReportHeader, findings: Finding[], seconds: number, phases: Record<string, number>): DiagnoseReport {
+export function assembleReport(header: ReportHeader, findings: Finding[], seconds: number, phases: Record<string, number>, peakRssBytes?: number): DiagnoseReport {
   const sorted = sortFindings(findings);
   return {
     version: DIAGNOSE_VERSION,
@@ -54,7 +54,7 @@ export function assembleReport(header: ReportHeader, findings: Finding[], second
     data: header.data,
     summary: summarize(sorted),
     findings: sorted,
-    timing: { seconds, phases },
+    timing: peakRssBytes === undefined ? { seconds, phases } : { seconds, phases, peakRssBytes },
   };
 }
 
@@ -97,7 +97,7 @@ export function startDiagnostics(options: DiagnoseOptions, events: DiagnoseEvent
           events.onFinding?.(m.finding);
           break;
         case 'done':
-          settle(() => resolve(assembleReport(m.header, findings, m.seconds, m.phases)));
+          settle(() => resolve(assembleReport(m.header, findings, m.seconds, m.phases, m.peakRssBytes)));
           break;
         case 'error':
           settle(() => reject(m.code === 'internal' ? new Error(`diagnostics failed: ${m.message}`) : new UserError(m.message, m.code)));

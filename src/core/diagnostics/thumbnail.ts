@@ -38,7 +38,18 @@ export function areaWeights(src: number): AreaWeights {
   return w;
 }
 
-const scratch = { rows: new Float64Array(0), thumb: new Float64Array(THUMB_SIZE) };
+const scratch = { rows: new Float64Array(0), line: new Float64Array(0), thumb: new Float64Array(THUMB_SIZE) };
+
+/** Grey values of `count` pixels from pixel `from` (ITU-R 601 luma for colour, alpha ignored). */
+function greyRow(data: ArrayLike<number>, c: number, from: number, count: number, out: Float64Array): void {
+  if (c === 1) {
+    for (let x = 0; x < count; x++) out[x] = data[from + x];
+  } else if (c >= 3) {
+    for (let x = 0, p = from * c; x < count; x++, p += c) out[x] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+  } else {
+    for (let x = 0, p = from * c; x < count; x++, p += c) out[x] = data[p];
+  }
+}
 
 /**
  * Writes the thumbnail of `img` into `out` at `offset` (THUMB_SIZE bytes). Returns false,
@@ -50,19 +61,17 @@ export function thumbnail(img: RawImage, out: Uint8Array, offset: number): boole
   const wy = areaWeights(h);
   const S = THUMB_SIDE;
   if (scratch.rows.length < h * S) scratch.rows = new Float64Array(h * S);
+  if (scratch.line.length < w) scratch.line = new Float64Array(w);
   const rows = scratch.rows;
+  const line = scratch.line;
   // Horizontal pass: each source row -> S averages of grey values.
   for (let y = 0; y < h; y++) {
-    const rowStart = y * w * c;
+    greyRow(data, c, y * w, w, line);
     for (let i = 0; i < S; i++) {
       const ws = wx.weights[i];
-      let s = wx.start[i];
+      const s0 = wx.start[i];
       let acc = 0;
-      for (let k = 0; k < ws.length; k++, s++) {
-        const p = rowStart + s * c;
-        const g = c >= 3 ? 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2] : data[p];
-        acc += ws[k] * g;
-      }
+      for (let k = 0; k < ws.length; k++) acc += ws[k] * line[s0 + k];
       rows[y * S + i] = acc;
     }
   }

@@ -78,6 +78,8 @@ export interface DiagnoseReport {
     seconds: number;
     /** Seconds per phase, e.g. pass (reading + inference over all data), sweep, activations. */
     phases: Record<string, number>;
+    /** Peak resident memory of the diagnostics process, when it finished normally. */
+    peakRssBytes?: number;
   };
 }
 

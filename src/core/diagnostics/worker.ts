@@ -462,8 +462,8 @@ async function diagnose(opts: DiagnoseOptions): Promise<void> {
     });
   });
   if (!canModel || sample.n === 0) {
-    const reason = canModel ? 'no examples could be sampled' : why;
-    for (const code of ['ML-M004', 'ML-M005', 'ML-M007', 'ML-M009'] as const) await emit(skipped(code, `The model could not be run on this data: ${reason}.`, modelLoc));
+    const reason = canModel ? `The sample for the checks that re-run the model is empty (--sample ${opts.sample ?? 1000}).` : `The model could not be run on this data: ${why}.`;
+    for (const code of ['ML-M004', 'ML-M005', 'ML-M007', 'ML-M009'] as const) await emit(skipped(code, reason, modelLoc));
   } else {
     const real = await timed('sample', () => runner!.run(sample.inputs, sample.n));
     await check('ML-M004', modelLoc, () => timed('batch mixing', () => batchMixingCheck(runner!, sample, { nonDeterministic, location: modelLoc })));
@@ -474,7 +474,7 @@ async function diagnose(opts: DiagnoseOptions): Promise<void> {
   await check('ML-M010', modelLoc, () => timed('broadcast', () => broadcast(plan, provider, canModel ? sample : undefined, modelLoc)));
 
   if (session) await session.release().catch(() => undefined);
-  await send({ type: 'done', header, seconds: (performance.now() - started) / 1000, phases });
+  await send({ type: 'done', header, seconds: (performance.now() - started) / 1000, phases, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
 }
 
 async function sweep(plan: DiagnosePlan, runner: ModelRunner, items: SampleItem[], sample: SampleSet, real: { values: Float32Array; cols: number }, location: Finding['location']): Promise<Finding> {

@@ -13,5 +13,5 @@ export type FromDiagnosticsWorker =
   | { type: 'progress'; progress: DiagnoseProgress }
   /** One finding, as soon as its check is done. */
   | { type: 'finding'; finding: Finding }
-  | { type: 'done'; header: ReportHeader; seconds: number; phases: Record<string, number> }
+  | { type: 'done'; header: ReportHeader; seconds: number; phases: Record<string, number>; peakRssBytes: number }
   | { type: 'error'; message: string; code: UserErrorCode | 'internal' };
