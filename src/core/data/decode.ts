@@ -28,7 +28,7 @@
  */
 import { close as fsClose, fstat, lstat, open as fsOpen, read as fsRead } from 'node:fs';
 import { inflateSync, crc32 } from 'node:zlib';
-import sharp from 'sharp';
+import { loadSharp } from './sharp';
 import { decode as decodeBmpTs } from 'bmp-ts';
 import type { RawImage, Sample } from './types';
 
@@ -84,7 +84,7 @@ function firstLine(e: unknown): string {
 
 async function decodeWithSharp(buf: Buffer): Promise<RawImage> {
   // failOn 'error': truncated or corrupt data is an error; mere warnings (odd metadata) are not.
-  const img = sharp(buf, { failOn: 'error', ignoreIcc: true });
+  const img = (await loadSharp())(buf, { failOn: 'error', ignoreIcc: true });
   const meta = await img.metadata();
   const grey = meta.space === 'b-w' || meta.space === 'grey16';
   const { data, info } = await img

@@ -2,7 +2,7 @@
  * Examples -> model input. Defaults come from the model's input shape; the scaling is the
  * user's choice (it is the most common silent bug: forgot to normalise, or did it twice).
  */
-import sharp from 'sharp';
+import { loadSharp } from './sharp';
 import { UserError } from '../errors';
 import type { Dim, ValueInfo } from '../model/graph';
 import type { PreprocessConfig, ScaleName } from '../protocol';
@@ -131,7 +131,7 @@ export async function fitImage(img: RawImage, cfg: PreprocessConfig, source: str
     if (!(img.data instanceof Uint8Array)) {
       throw new UserError(`${source}: example is ${img.width}x${img.height} but the model expects ${cfg.width}x${cfg.height}; resize float arrays before saving them`, 'incompatible');
     }
-    const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 } })
+    const { data, info } = await (await loadSharp())(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 1 | 2 | 3 | 4 } })
       .resize(cfg.width, cfg.height, { fit: 'fill' })
       .raw()
       .toBuffer({ resolveWithObject: true });

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../data/sharp';
 import { openDataset } from '../data/open';
 import { exampleSize, fitImage, IMAGENET_MEAN, IMAGENET_STD, scaleCoefficients, writeImage, writeTensor } from '../data/preprocess';
 import type { Dataset, Sample } from '../data/types';
@@ -56,7 +56,7 @@ export function tensorToPixels(t: Float32Array, cfg: PreprocessConfig): { data: 
 }
 
 async function pngDataUrl(px: { data: Uint8Array; width: number; height: number; channels: number }): Promise<string> {
-  const buf = await sharp(px.data, { raw: { width: px.width, height: px.height, channels: px.channels as 1 | 3 } }).png().toBuffer();
+  const buf = await (await loadSharp())(px.data, { raw: { width: px.width, height: px.height, channels: px.channels as 1 | 3 } }).png().toBuffer();
   return `data:image/png;base64,${buf.toString('base64')}`;
 }
 
@@ -69,7 +69,7 @@ export function fileOf(ds: Dataset, source: string): string | null {
 
 async function original(path: string): Promise<string | null> {
   try {
-    const buf = await sharp(await readFile(path)).resize(MAX_ORIGINAL, MAX_ORIGINAL, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
+    const buf = await (await loadSharp())(await readFile(path)).resize(MAX_ORIGINAL, MAX_ORIGINAL, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
     return `data:image/png;base64,${buf.toString('base64')}`;
   } catch {
     return null; // unreadable originals were already reported by the run
