@@ -6,8 +6,8 @@
  * images, 4,228 pairs share the exact same 9x8 dHash and 174,000 are within 4 bits, while
  * none are exact duplicates: on small, centred images the gradient signs carry too little to
  * tell a copy from another item of the same kind. The thumbnail cosine does separate them:
- * brightened (+25 levels) and JPEG (quality 90) copies stay >= 0.9988, while only 4 natural
- * pairs among those 10,000 images reach 0.998 (two of them really are the same photo).
+ * brightened (+25 levels) and JPEG (quality 90) copies stay >= 0.9988, while among those
+ * 10,000 images only 2 pairs reach 0.998, and both are visibly the same photograph.
  *
  * Search (memory O(N), no pair list of size N^2): sign random projections (SimHash) of the
  * centred thumbnail, computed as H·D_t·H·D_0·x with H the 256-point Walsh-Hadamard transform
