@@ -14,7 +14,11 @@ const node = {
   sourcemap: true, external, logLevel: 'warning',
 };
 const builds = [
-  { ...node, entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts', extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts', 'diagnostics-worker': 'src/core/diagnostics/worker.ts', extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+  },
   // The panel UI: a browser bundle (also inlined into the CLI's standalone HTML report).
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, minify: true,

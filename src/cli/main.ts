@@ -7,6 +7,7 @@ import { isUserError } from '../core/errors';
 import { inspect } from '../core/inspect';
 import { TOOL_VERSION } from '../core/version';
 import { parseInspect, UsageError } from './args';
+import { runDiagnose } from './diagnose';
 import { runLint } from './lint';
 import { writeReport } from './output';
 import { ProgressBar } from './progress';
@@ -31,7 +32,8 @@ Commands:
       --out <file>           write the report: .html (the panel, standalone) or .json
       --no-save-config       do not save the preprocessing next to the data
   lint <file-or-dir>… [--json]         static checks of Python training code (see docs/lint-rules.md)
-  diagnose, trace            planned; not in this version
+  diagnose <model.onnx> --data <path> [--json]   model and data checks (see docs/diagnostics.md)
+  trace                      planned; not in this version
 
   --version, --help`;
 
@@ -69,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'lint':
         return await runLint(rest);
       case 'diagnose':
+        return await runDiagnose(rest);
       case 'trace':
         process.stderr.write(`mistake-lens: '${command}' is planned but not in this version (${TOOL_VERSION})\n`);
         return 2;
