@@ -8,9 +8,11 @@ import { resolveModel } from './models';
 import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
 import { PythonDiagnostics } from './lint/pythonDiagnostics';
+import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
 import { requireTrust } from './trust';
 import type { InspectOptions } from '../core/options';
 import type { Report } from '../core/protocol';
+import type { DiagnoseReport } from '../core/diagnostics/types';
 
 /** What activate() returns: for scripts, other extensions and the integration tests. */
 export interface MistakeLensApi {
@@ -18,6 +20,8 @@ export interface MistakeLensApi {
   inspect(model: string, data: string, options?: Partial<InspectOptions>): Promise<Report | undefined>;
   /** The report the panel shows, if any. */
   shownReport(): Report | undefined;
+  /** Runs the diagnostics checklist and fills the Problems panel, as Run Diagnostics does. */
+  diagnose(model: string, data: string): Promise<DiagnoseReport | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): MistakeLensApi {
@@ -28,25 +32,38 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     data: context.asAbsolutePath('media/sample/data'),
   };
 
+  const log = vscode.window.createOutputChannel('Mistake Lens', { log: true });
+  const diagnostics = new ModelDiagnostics(log, vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
+  const dataFor = async (model: vscode.Uri, askForData: boolean) => {
+    let data = askForData ? undefined : memory.recent(model)[0];
+    data ??= await pickDataset(model, memory, sample.data);
+    if (data) await memory.remember(model, data);
+    return data;
+  };
+
   const inspectModel = async (arg: unknown, askForData: boolean) => {
     if (!(await requireTrust('Inspect Mistakes'))) return;
     const model = await resolveModel(arg);
     if (!model) return;
-    let data = askForData ? undefined : memory.recent(model)[0];
-    data ??= await pickDataset(model, memory, sample.data);
+    const data = await dataFor(model, askForData);
     if (!data) return;
-    await memory.remember(model, data);
     // The bundled sample lives inside the extension, which may be read-only: no config saved there.
     await runs.inspect(model.fsPath, data, data === sample.data ? { saveConfig: false } : {});
   };
 
-  const log = vscode.window.createOutputChannel('Mistake Lens', { log: true });
   context.subscriptions.push(
     log,
     runs,
     new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
     vscode.commands.registerCommand('mistakeLens.inspectMistakes', (arg: unknown) => inspectModel(arg, false)),
     vscode.commands.registerCommand('mistakeLens.selectDataset', (arg: unknown) => inspectModel(arg, true)),
+    diagnostics,
+    vscode.commands.registerCommand('mistakeLens.runDiagnostics', async (arg: unknown) => {
+      if (!(await requireTrust('Run Diagnostics'))) return;
+      const model = await resolveModel(arg);
+      const data = model && (await dataFor(model, false));
+      if (model && data) await diagnostics.run(model.fsPath, data);
+    }),
     vscode.commands.registerCommand('mistakeLens.openSample', async () => {
       if (!(await requireTrust('Open Sample'))) return;
       await runs.inspect(sample.model, sample.data, { saveConfig: false });
@@ -63,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
   return {
     inspect: async (model, data, options) => ((await requireTrust('Inspect Mistakes')) ? runs.inspect(model, data, options) : undefined),
     shownReport: () => MistakesPanel.current?.lastReport,
+    diagnose: async (model, data) => ((await requireTrust('Run Diagnostics')) ? diagnostics.run(model, data) : undefined),
   };
 }
 

@@ -1,0 +1,32 @@
+/** Run Diagnostics in a real extension host: planted bugs reach the Problems panel; a clean model stays quiet. */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { test } from './host/runner';
+import type { MistakeLensApi } from '../../src/extension/extension';
+
+const root = process.env.ML_REPO_ROOT!;
+const fixture = (p: string) => join(root, 'test/fixtures/diagnostics', p);
+
+async function api(): Promise<MistakeLensApi> {
+  const ext = vscode.extensions.all.find((e) => e.extensionPath === root);
+  return (await ext!.activate()) as MistakeLensApi;
+}
+
+const problems = (file: string) =>
+  vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'Mistake Lens').map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)));
+
+test('a model that outputs probabilities gets ML-M002 in the Problems panel, on the model file', async () => {
+  const model = fixture('models/softmax.onnx');
+  const report = await (await api()).diagnose(model, fixture('data/clean'));
+  assert.ok(report, 'diagnostics ran');
+  assert.ok(problems(model).includes('ML-M002'), `problems on the model: ${problems(model).join(', ')}`);
+}, { timeoutMs: 120_000 });
+
+test('the clean model on clean data puts no errors or warnings in the Problems panel', async () => {
+  const model = fixture('models/clean.onnx');
+  const report = await (await api()).diagnose(model, fixture('data/clean'));
+  assert.ok(report);
+  assert.deepEqual(problems(model), []);
+  assert.equal((report.summary.error ?? 0) + (report.summary.warning ?? 0), 0, JSON.stringify(report.summary));
+}, { timeoutMs: 120_000 });
