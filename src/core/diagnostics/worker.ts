@@ -300,12 +300,13 @@ async function diagnose(opts: DiagnoseOptions): Promise<void> {
     }
   };
   const emit = (f: Finding) => send({ type: 'finding', finding: f });
-  const check = async (code: CheckCode, location: Finding['location'], f: () => Finding | Finding[] | Promise<Finding | Finding[]>) => {
+  /** Runs one check (or several that share work); a throw becomes a skipped finding for each code. */
+  const check = async (codes: CheckCode | CheckCode[], location: Finding['location'], f: () => Finding | Finding[] | Promise<Finding | Finding[]>) => {
     let out: Finding | Finding[];
     try {
       out = await f();
     } catch (e) {
-      out = skipped(code, `The check could not run: ${firstLine(e)}`, location);
+      out = (Array.isArray(codes) ? codes : [codes]).map((code) => skipped(code, `The check could not run: ${firstLine(e)}`, location));
     }
     for (const x of Array.isArray(out) ? out : [out]) await emit(x);
   };
@@ -396,7 +397,7 @@ async function diagnose(opts: DiagnoseOptions): Promise<void> {
     dataLocation: dataLoc,
   };
   const threshold = opts.nearDuplicateCosine ?? DEFAULT_NEAR_COSINE;
-  await check('ML-D001', dataLoc, async () => {
+  await check(['ML-D001', 'ML-D002', 'ML-D003', 'ML-D004'], dataLoc, async () => {
     const groups = await timed('duplicates', async () => duplicateGroups(f, { threshold }));
     return duplicateFindings(ctx, groups, threshold);
   });
@@ -484,14 +485,20 @@ async function sweep(plan: DiagnosePlan, runner: ModelRunner, items: SampleItem[
   if (cfg.scale === 'none') return skipped('ML-M007', "The data are float arrays passed as stored (scale 'none'); the sweep re-scales 8-bit pixels only.", location);
   if (items.some((i) => !i.raw)) return skipped('ML-M007', 'The examples are not 8-bit images, so they cannot be re-scaled.', location);
   const C = cfg.channels;
-  // Data mean/std per channel on the 0..1 scale, from the sample.
+  const per = sample.perExample;
+  // Data mean/std per model channel on the 0..1 scale, from the sample as the model would see
+  // it with x/255 (so grey-to-RGB and RGB-to-grey conversions are accounted for).
+  const unit: PreprocessConfig = { ...cfg, scale: 'unit' };
+  delete unit.mean, delete unit.std;
+  const unitCoef = scaleCoefficients(unit);
+  const one = new Float32Array(per);
   const sum = new Float64Array(C), sumSq = new Float64Array(C), count = new Float64Array(C);
+  const plane = cfg.height * cfg.width;
   for (const it of items) {
-    const img = it.raw!;
-    const c0 = img.channels;
-    for (let p = 0; p < img.data.length; p++) {
-      const c = C === 1 ? 0 : Math.min(C - 1, p % c0);
-      const v = img.data[p] / 255;
+    writeImage(it.raw!, unit, unitCoef, one, 0);
+    for (let k = 0; k < per; k++) {
+      const c = C === 1 ? 0 : cfg.layout === 'NCHW' ? Math.floor(k / plane) : k % C;
+      const v = one[k];
       sum[c] += v;
       sumSq[c] += v * v;
       count[c]++;
@@ -506,7 +513,6 @@ async function sweep(plan: DiagnosePlan, runner: ModelRunner, items: SampleItem[
     candidates.unshift(configured);
   }
   if (C === 3) for (const c of [...candidates]) candidates.push({ name: `${c.name}+BGR`, cfg: c.cfg, bgr: true });
-  const per = sample.perExample;
   const results: { candidate: SweepCandidate; accuracy: number }[] = [];
   for (const cand of candidates) {
     if (cand === configured) {
