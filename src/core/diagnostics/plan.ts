@@ -139,6 +139,8 @@ async function openSplits(opts: DiagnoseOptions): Promise<{ root: string; kind: 
         const name = prefix === 't10k' ? 'test' : prefix;
         splits.push({ name, path: join(abs, img), dataset: await openIdxPair(join(abs, img), join(abs, lab), abs), prefix: `${name}:` });
       }
+      const rank = (d: string) => (SPLIT_NAMES.includes(d) ? SPLIT_NAMES.indexOf(d) : SPLIT_NAMES.length);
+      splits.sort((a, b) => rank(a.name) - rank(b.name));
       return { root: abs, kind: 'idx', splits };
     }
     const npy = await stat(join(abs, `${opts.inputsKey ?? 'x'}.npy`)).catch(() => undefined);

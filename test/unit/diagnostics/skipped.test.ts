@@ -144,6 +144,19 @@ test('a model that cannot take the data: every model check that runs it says why
   for (const code of ['ML-D001', 'ML-D002', 'ML-D003', 'ML-D004', 'ML-D005', 'ML-D006', 'ML-D007']) assert.equal(get(r, code).severity, 'info', code);
 });
 
+test('an RGB model fed grey images: the sweep tries reversed channels too and finds the ImageNet scaling it was trained with', async () => {
+  // rgb32.onnx (make_fixtures.py) expects ImageNet-normalised RGB; it is fed [0,1] here.
+  const r = await diagnose({ model: 'test/fixtures/models/rgb32.onnx', data: 'test/fixtures/data/images', scale: 'unit' });
+  const f = get(r, 'ML-M007');
+  assert.equal(f.severity, 'warning');
+  const results = (f.details as { results: { name: string; accuracy: number; channelsReversed: boolean }[] }).results;
+  assert.deepEqual(results.map((x) => x.name), ['unit', 'symmetric', 'imagenet', 'raw', 'standardized', 'unit+BGR', 'symmetric+BGR', 'imagenet+BGR', 'raw+BGR', 'standardized+BGR']);
+  const best = results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+  assert.equal(best.name, 'imagenet');
+  assert.ok(best.accuracy > 0.8 && results[0].accuracy < 0.3, `imagenet ${best.accuracy}, unit ${results[0].accuracy}`);
+  assert.match(f.advice, /--scale imagenet/);
+});
+
 test('a child process that dies part-way: the findings it sent are kept and the other checks say they were not run', async () => {
   let killed = false;
   const handle = startDiagnostics(
