@@ -6,10 +6,9 @@
  * onnx.proto schema; weights are not copied (protobufjs gives views into the file's bytes).
  * Nested graphs (If/Loop bodies) are not walked.
  */
-import { readFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors';
-import { parseModel, type Dim, type ModelInfo } from '../model/graph';
+import { parseModel, readModelBytes, type Dim, type ModelInfo } from '../model/graph';
 import { onnxSchema } from '../model/schema/onnxSchema.generated';
 
 export interface GraphNode {
@@ -182,16 +181,7 @@ export function parseGraphFacts(bytes: Uint8Array, path: string): GraphFacts {
 }
 
 export async function readGraphFacts(path: string): Promise<GraphFacts> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path}: model file not found`, 'not-found');
-    if (code === 'EISDIR') throw new UserError(`${path}: is a folder, expected an .onnx file`, 'bad-model');
-    throw new UserError(`${path}: cannot read the model (${code ?? (e as Error).message})`, 'bad-model');
-  }
-  return parseGraphFacts(bytes, path);
+  return parseGraphFacts(await readModelBytes(path), path);
 }
 
 /** Formats a shape for messages: [N, 1, 28, 28]. */

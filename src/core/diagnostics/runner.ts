@@ -4,10 +4,9 @@
  * into a settled promise, never a hang. When the child dies part-way, the findings it had
  * sent are kept and every check that had not reported becomes a `skipped` finding saying why.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
+import { forkEngineChild } from '../model/fork';
 import { TOOL_VERSION } from '../version';
 import { CHECKS, checkOrder, skipped } from './codes';
 import { DIAGNOSE_VERSION, type DiagnoseOptions, type DiagnoseProgress, type DiagnoseReport, type Finding, type Severity } from './types';
@@ -24,13 +23,6 @@ export interface DiagnoseHandle {
   readonly done: Promise<DiagnoseReport>;
   /** Stops the child at once; `done` rejects with a 'cancelled' UserError. */
   cancel(): void;
-}
-
-/** The bundled worker sits beside the bundle (dist/diagnostics-worker.js); from sources (tests) it runs through tsx. */
-function workerEntry(): { path: string; execArgv: string[] } {
-  const bundled = join(__dirname, 'diagnostics-worker.js');
-  if (existsSync(bundled)) return { path: bundled, execArgv: [] };
-  return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
 }
 
 /** Puts findings in checklist order (stable for equal codes). */
@@ -59,21 +51,11 @@ export function assembleReport(header: ReportHeader, findings: Finding[], second
 }
 
 export function startDiagnostics(options: DiagnoseOptions, events: DiagnoseEvents = {}): DiagnoseHandle {
-  const entry = workerEntry();
   const started = performance.now();
-  const child: ChildProcess = fork(entry.path, [], {
-    execArgv: entry.execArgv,
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
-  });
+  const { child, stderrTail } = forkEngineChild(join(__dirname, 'diagnostics-worker.js'), join(__dirname, 'worker.ts'));
   let cancelled = false;
-  let stderr = '';
   let header: ReportHeader | undefined;
   const findings: Finding[] = [];
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
 
   const done = new Promise<DiagnoseReport>((resolve, reject) => {
     let settled = false;
@@ -114,7 +96,7 @@ export function startDiagnostics(options: DiagnoseOptions, events: DiagnoseEvent
       settle(() => {
         if (cancelled) return reject(new UserError('cancelled', 'cancelled'));
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-        const tail = stderr.trim().split('\n').slice(-1)[0];
+        const tail = stderrTail().trim().split('\n').slice(-1)[0];
         const why = `the diagnostics process ${how} before finishing${tail ? `: ${tail}` : ''}`;
         if (!header) return reject(new UserError(why, 'worker-died'));
         // Keep what was found; the checks that never reported say why.

@@ -120,17 +120,20 @@ export function parseModel(bytes: Uint8Array, path: string): ModelInfo {
   };
 }
 
-export async function readModel(path: string): Promise<ModelInfo> {
-  let bytes: Uint8Array;
+/** The model file's bytes, or a UserError naming the path and what is wrong with it. */
+export async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${path}: model file not found`, 'not-found');
     if (code === 'EISDIR') throw new UserError(`${path}: is a folder, expected an .onnx file`, 'bad-model');
     throw new UserError(`${path}: cannot read the model (${code ?? (e as Error).message})`, 'bad-model');
   }
-  return parseModel(bytes, path);
+}
+
+export async function readModel(path: string): Promise<ModelInfo> {
+  return parseModel(await readModelBytes(path), path);
 }
 
 /** Class names from metadata: a JSON list under `classes`/`labels`/`class_names`, or ONNX-ML style `{0: "a", ...}`. */

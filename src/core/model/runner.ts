@@ -2,10 +2,9 @@
  * Parent side of the inference child process: starts it, relays its stream, and turns
  * every way it can end (done, error, crash, cancel) into a settled promise — never a hang.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors';
+import { forkEngineChild } from './fork';
 import type { InspectOptions } from '../options';
 import type { ExampleView } from '../protocol';
 import type { AnalysisResult } from '../analysis/analyze';
@@ -37,35 +36,17 @@ export interface RunHandle {
   dispose(): void;
 }
 
-/** The bundled worker sits beside the bundle (dist/worker.js); from sources (tests) it runs through tsx. */
-function workerEntry(): { path: string; execArgv: string[] } {
-  const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { path: bundled, execArgv: [] };
-  return { path: join(__dirname, 'worker.ts'), execArgv: ['--import', 'tsx'] };
-}
-
 export const DEFAULT_REPORTING: Reporting = { top: 100, targetAccuracy: 0.95, labelIssueRanking: 'self-confidence', partialEveryMs: 0 };
 
 export function startInference(options: InspectOptions, events: RunEvents = {}, keepAlive = false, serveOnly = false, reporting: Reporting = DEFAULT_REPORTING): RunHandle {
-  const entry = workerEntry();
-  const child: ChildProcess = fork(entry.path, [], {
-    execArgv: entry.execArgv,
-    serialization: 'advanced', // typed arrays cross without JSON
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    // ONNX Runtime 1.29+ sends usage telemetry on Linux unless this is set.
-    env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' },
-  });
+  const { child, stderrTail } = forkEngineChild(join(__dirname, 'worker.js'), join(__dirname, 'worker.ts'));
   let cancelled = false;
-  let stderr = '';
   let nextRequest = 1;
   const pending = new Map<number, { resolve(v: ExampleView[]): void; reject(e: Error): void }>();
   const failPending = (why: string) => {
     for (const p of pending.values()) p.reject(new UserError(why, 'worker-died'));
     pending.clear();
   };
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
 
   const done = new Promise<RunOutcome>((resolve, reject) => {
     let settled = false;
@@ -106,7 +87,7 @@ export function startInference(options: InspectOptions, events: RunEvents = {}, 
       settle(() => {
         if (cancelled) return reject(new UserError('cancelled', 'cancelled'));
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-        const tail = stderr.trim().split('\n').slice(-1)[0];
+        const tail = stderrTail().trim().split('\n').slice(-1)[0];
         reject(new UserError(`the inference process ${how} before finishing${tail ? `: ${tail}` : ''}`, 'worker-died'));
       });
     });
