@@ -106,8 +106,15 @@ test('in Restricted Mode, Inspect Mistakes explains and runs nothing', { timeout
     assert.equal(await wb.isRestricted(), true);
     await wb.runCommand('Mistake Lens: Open Sample', 60_000);
     await wb.waitForNotification('needs a trusted workspace');
-    await wb.explorerContextMenu('models/fmnist.onnx', 'Inspect Mistakes…');
-    await wb.waitForNotification(/Inspect Mistakes runs a model, which needs a trusted workspace/);
+    // A context-menu click can land while the menu is still being laid out (seen once in CI):
+    // the menu stays open and nothing is invoked. Try again then, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      await wb.explorerContextMenu('models/fmnist.onnx', 'Inspect Mistakes…');
+      const shown = await wb.waitForNotification(/Inspect Mistakes runs a model, which needs a trusted workspace/, 8_000).then(() => true, () => false);
+      if (shown) break;
+      assert.ok(attempt < 3, 'the Restricted Mode warning for Inspect Mistakes never appeared');
+      await wb.page.keyboard.press('Escape');
+    }
     assert.equal(await wb.page.locator('iframe.webview').count(), 0, 'no panel opened');
     await wb.screenshot('restricted');
   });
