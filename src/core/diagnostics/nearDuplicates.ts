@@ -22,6 +22,7 @@
  * cost linear time.
  */
 import { THUMB_SIZE } from './thumbnail';
+import { mulberry32 } from './random';
 
 export interface NearDuplicateOptions {
   /** Cosine of the centred thumbnails at or above which two images are near duplicates. */
@@ -46,16 +47,6 @@ export interface NearDuplicateResult {
 
 export const DEFAULT_NEAR_COSINE = 0.998;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** In-place fast Walsh-Hadamard transform (length a power of two, at least 4). */
 export function fwht(v: Float64Array): void {

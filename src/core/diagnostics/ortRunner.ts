@@ -14,6 +14,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { batchDims, type InputLayout } from '../data/preprocess';
 import type { PreprocessConfig } from '../protocol';
 import { UserError } from '../errors';
+import { toFloat32 } from '../model/outputs';
 import { onnxModelType, type GraphFacts } from './graphFacts';
 
 export interface ModelRunner {
@@ -23,14 +24,6 @@ export interface ModelRunner {
   readonly perExample: number;
   /** Runs n examples (n * perExample floats); returns the output rows (n * cols). */
   run(input: Float32Array, n: number): Promise<{ values: Float32Array; cols: number }>;
-}
-
-export function toFloat32(t: Tensor, name: string): Float32Array {
-  const d = t.data;
-  if (d instanceof Float32Array) return d;
-  if (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array || d instanceof Int8Array || d instanceof Uint16Array || d instanceof Int16Array) return Float32Array.from(d);
-  if (d instanceof BigInt64Array) return Float32Array.from(d, Number);
-  throw new UserError(`model value '${name}' has type ${t.type}; expected numbers`, 'incompatible');
 }
 
 export class OrtRunner implements ModelRunner {

@@ -15,7 +15,7 @@ import { analyze } from '../analysis/analyze';
 import { batchDims, exampleSize, fitImage, scaleCoefficients, writeImage, writeTensor } from '../data/preprocess';
 import type { RawImage, Sample } from '../data/types';
 import { isUserError, UserError } from '../errors';
-import { toProbabilities, looksLikeProbabilities } from '../model/outputs';
+import { toFloat32, toProbabilities, looksLikeProbabilities } from '../model/outputs';
 import { DEFAULT_PROVIDERS } from '../model/providers';
 import { openSession } from '../model/session';
 import type { OutputKind, PreprocessConfig } from '../protocol';
@@ -45,8 +45,9 @@ import {
   type SweepCandidate,
 } from './modelChecks';
 import { DEFAULT_NEAR_COSINE } from './nearDuplicates';
-import { openExposed, OrtRunner, toFloat32, type ModelRunner } from './ortRunner';
+import { openExposed, OrtRunner, type ModelRunner } from './ortRunner';
 import { planDiagnose, resolveLabel, type DiagnosePlan } from './plan';
+import { mulberry32 } from './random';
 import type { DiagnoseOptions, Finding } from './types';
 import type { FromDiagnosticsWorker, ReportHeader, ToDiagnosticsWorker } from './workerProtocol';
 
@@ -66,16 +67,6 @@ const firstLine = (e: unknown): string => {
 /** Memory the sample may take (raw pixels and preprocessed floats). */
 const SAMPLE_BUDGET_BYTES = 256 * 1024 * 1024;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SampleItem {
   id: number;

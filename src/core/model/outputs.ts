@@ -1,5 +1,16 @@
 /** Model outputs -> class probabilities (softmax only when the model gives logits). */
+import type { Tensor } from 'onnxruntime-node';
+import { UserError } from '../errors';
 import type { OutputKind } from '../protocol';
+
+/** A tensor's values as float32 (the type every analysis works in); non-numeric tensors are refused. */
+export function toFloat32(t: Tensor, name: string): Float32Array {
+  const d = t.data;
+  if (d instanceof Float32Array) return d;
+  if (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array || d instanceof Int8Array || d instanceof Uint16Array || d instanceof Int16Array) return Float32Array.from(d);
+  if (d instanceof BigInt64Array) return Float32Array.from(d, Number);
+  throw new UserError(`model value '${name}' has type ${t.type}; expected numbers`, 'incompatible');
+}
 
 /** Rows all in [0,1] and summing to 1: the model already applied a softmax. */
 export function looksLikeProbabilities(values: Float32Array, rows: number, cols: number): boolean {

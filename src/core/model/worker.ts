@@ -9,7 +9,7 @@ import { isUserError, UserError } from '../errors';
 import { batchDims, exampleSize, fitImage, scaleCoefficients, writeImage, writeTensor, type InputLayout } from '../data/preprocess';
 import type { Sample } from '../data/types';
 import type { OutputKind } from '../protocol';
-import { looksLikeProbabilities, toProbabilities } from './outputs';
+import { looksLikeProbabilities, toFloat32, toProbabilities } from './outputs';
 import { openSession } from './session';
 import type { FromWorker, InferenceJob, Reporting, ToWorker } from './workerProtocol';
 import { RunAccumulator } from '../analysis/accumulator';
@@ -186,12 +186,6 @@ async function run(options: InspectOptions, reporting: Reporting): Promise<Infer
   return job;
 }
 
-function toFloat32(t: OrtTensor, name: string): Float32Array {
-  const d = t.data;
-  if (d instanceof Float32Array) return d;
-  if (d instanceof Float64Array || d instanceof Int32Array || d instanceof Uint8Array) return Float32Array.from(d);
-  throw new UserError(`model output '${name}' has type ${t.type}; expected float scores`, 'incompatible');
-}
 
 let planned: Promise<InferenceJob> | undefined;
 
