@@ -5,7 +5,8 @@
  *
  * DOM hooks: `#tabs`, `#tab-mistakes`, `#tab-metrics` (vscode-panel-tab), `#view-mistakes`, `#view-metrics`.
  */
-import type { PanelViewState, Report, RunStatus } from '../src/core/protocol';
+import type { DiagnosticsStatus, PanelViewState, Report, RunStatus } from '../src/core/protocol';
+import { DiagnosticsView } from './diagnostics/diagnosticsView';
 import { h } from './dom/h';
 import { ExampleLoader } from './grid/exampleLoader';
 import { viewForConfusionCell } from './metrics/confusion';
@@ -31,6 +32,8 @@ export class App {
   private readonly status: StatusBar;
   private readonly mistakes: MistakesView;
   private readonly metrics: MetricsView;
+  /** Only inside VS Code: the standalone HTML report has no diagnostics. */
+  private readonly diagnostics: DiagnosticsView | null;
   private readonly tabs: TabsHandle;
   private readonly loader: ExampleLoader | null;
   private report: Report | null = null;
@@ -55,19 +58,28 @@ export class App {
       if (!this.report) return;
       this.update(viewForConfusionCell(this.report.classes, i, j, this.state));
     });
+    this.diagnostics = client
+      ? new DiagnosticsView({ onRun: () => client.send({ type: 'runDiagnostics' }), onOpenDocs: (code) => client.send({ type: 'openDiagnosticDocs', code }) })
+      : null;
+    if (!this.diagnostics && this.state.tab === 'diagnostics') this.state = { ...this.state, tab: 'mistakes' };
     this.tabs = tabs({
       id: 'tabs',
       active: this.state.tab,
       tabs: [
         { key: 'mistakes', label: 'Mistakes', view: [this.mistakes.element] },
         { key: 'metrics', label: 'Metrics', view: [this.metrics.element] },
+        ...(this.diagnostics ? [{ key: 'diagnostics', label: 'Diagnostics', view: [this.diagnostics.element] }] : []),
       ],
-      onChange: (key) => this.update({ tab: key === 'metrics' ? 'metrics' : 'mistakes' }),
+      onChange: (key) => this.update({ tab: key === 'metrics' || key === 'diagnostics' ? key : 'mistakes' }),
     });
     root.replaceChildren(h('div', { class: 'app' }, this.status.element, this.tabs.element));
     this.mistakes.applyState(this.state);
     this.metrics.setVisible(this.state.tab === 'metrics');
-    onThemeChange(() => this.metrics.themeChanged());
+    this.diagnostics?.setVisible(this.state.tab === 'diagnostics');
+    onThemeChange(() => {
+      this.metrics.themeChanged();
+      this.diagnostics?.themeChanged();
+    });
   }
 
   setReport(report: Report, partial: boolean): void {
@@ -87,6 +99,12 @@ export class App {
     this.status.setStatus(status);
   }
 
+  /** `reveal`: the user just started this run, so its tab comes to the front. */
+  setDiagnostics(status: DiagnosticsStatus, reveal: boolean): void {
+    this.diagnostics?.setStatus(status);
+    if (reveal && this.diagnostics) this.update({ tab: 'diagnostics' });
+  }
+
   /** One place where view state changes: apply, then persist (debounced). */
   private update(patch: Partial<PanelViewState>): void {
     const next: PanelViewState = { ...this.state, ...patch };
@@ -95,6 +113,7 @@ export class App {
     if (next.tab !== prev.tab) {
       if (this.tabs.active !== next.tab) this.tabs.activate(next.tab);
       this.metrics.setVisible(next.tab === 'metrics');
+      this.diagnostics?.setVisible(next.tab === 'diagnostics');
     }
     const onlyScroll = Object.keys(patch).every((k) => k === 'scrollTop');
     if (!onlyScroll) this.mistakes.applyState(next);

@@ -34,16 +34,18 @@ function root(): HTMLElement {
 
 function startPanel(vscode: NonNullable<ReturnType<typeof acquireVsCode>>): void {
   let app: App | null = null;
-  const pending: { status?: Parameters<App['setStatus']>[0]; report?: { report: Report; partial: boolean } } = {};
+  const pending: { status?: Parameters<App['setStatus']>[0]; report?: { report: Report; partial: boolean }; diagnostics?: Parameters<App['setDiagnostics']> } = {};
   const client = new ProtocolClient((msg) => vscode.postMessage(msg), {
     onStatus: (s) => (app ? app.setStatus(s) : (pending.status = s)),
     onReport: (report, partial) => (app ? app.setReport(report, partial) : (pending.report = { report, partial })),
+    onDiagnostics: (status, reveal) => (app ? app.setDiagnostics(status, reveal) : (pending.diagnostics = [status, reveal])),
     onInvalid: (reason) => console.warn(`[mistake-lens] ignored host message: ${reason}`),
   });
   window.addEventListener('message', (ev: MessageEvent<unknown>) => client.handle(ev.data));
   app = new App(root(), { client, savedState: vscode.getState(), saveState: (s) => vscode.setState(s) });
   if (pending.status) app.setStatus(pending.status);
   if (pending.report) app.setReport(pending.report.report, pending.report.partial);
+  if (pending.diagnostics) app.setDiagnostics(...pending.diagnostics);
   client.send({ type: 'ready' });
 }
 

@@ -5,6 +5,7 @@
  * Labels and predictions are class names, not indices.
  */
 import type { DatasetKind } from './data/types';
+import type { DiagnoseProgress, DiagnoseReport } from './diagnostics/types';
 
 export const REPORT_VERSION = 1;
 
@@ -210,7 +211,17 @@ export type HostToWebview =
   /** A full or partial report. `partial` while the run goes on. */
   | { type: 'report'; report: Report; partial: boolean }
   | { type: 'response'; requestId: number; body: WebviewResponse }
-  | { type: 'requestFailed'; requestId: number; message: string };
+  | { type: 'requestFailed'; requestId: number; message: string }
+  /** The Diagnostics tab's state; `reveal` brings the tab to the front (a run the user just started). */
+  | { type: 'diagnostics'; diagnostics: DiagnosticsStatus; reveal: boolean };
+
+/** What the Diagnostics tab shows: nothing yet, a run in progress, its report, or why it stopped. */
+export type DiagnosticsStatus =
+  /** `target`: what the tab's Run button would diagnose (the panel's model and data), when known. */
+  | { state: 'none'; target: { modelName: string; dataName: string } | null }
+  | { state: 'running'; modelName: string; dataName: string; progress: DiagnoseProgress; findings: number }
+  | { state: 'done'; report: DiagnoseReport }
+  | { state: 'failed' | 'cancelled'; modelName: string; dataName: string; message: string };
 
 export type WebviewResponse = { kind: 'examples'; examples: ExampleView[] };
 
@@ -219,11 +230,15 @@ export type WebviewToHost =
   | { type: 'requestExamples'; requestId: number; ids: number[] }
   | { type: 'openExample'; id: number; how: 'open' | 'reveal' }
   | { type: 'cancelRun' }
-  | { type: 'rerun' };
+  | { type: 'rerun' }
+  /** Run the diagnostics checklist on the panel's model and data. */
+  | { type: 'runDiagnostics' }
+  /** Open docs/diagnostics.md at a finding code's entry. */
+  | { type: 'openDiagnosticDocs'; code: string };
 
 /** Persisted with setState so the panel comes back as it was after a reload. */
 export interface PanelViewState {
-  tab: 'mistakes' | 'metrics';
+  tab: 'mistakes' | 'metrics' | 'diagnostics';
   sort: 'mistakes' | 'hardest' | 'labelIssues';
   filter: { label: string | null; predicted: string | null; minConfidence: number; maxConfidence: number };
   scrollTop: number;

@@ -11,7 +11,7 @@ import { PythonDiagnostics } from './lint/pythonDiagnostics';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
 import { requireTrust } from './trust';
 import type { InspectOptions } from '../core/options';
-import type { Report } from '../core/protocol';
+import type { DiagnosticsStatus, Report } from '../core/protocol';
 import type { DiagnoseReport } from '../core/diagnostics/types';
 
 /** What activate() returns: for scripts, other extensions and the integration tests. */
@@ -22,6 +22,8 @@ export interface MistakeLensApi {
   shownReport(): Report | undefined;
   /** Runs the diagnostics checklist and fills the Problems panel, as Run Diagnostics does. */
   diagnose(model: string, data: string): Promise<DiagnoseReport | undefined>;
+  /** What the panel's Diagnostics tab was last sent (undefined without a panel or a run). */
+  shownDiagnostics(): DiagnosticsStatus | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): MistakeLensApi {
@@ -33,7 +35,23 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
   };
 
   const log = vscode.window.createOutputChannel('Mistake Lens', { log: true });
-  const diagnostics = new ModelDiagnostics(log, vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
+  const diagnostics = new ModelDiagnostics(log, vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'), {
+    // A run the user started opens the panel on its Diagnostics tab; progress goes to the panel if it is still open.
+    show: (status, reveal) => {
+      const target = diagnostics.lastTarget;
+      const panel = reveal && target ? runs.panelForDiagnostics(target.model, target.data) : MistakesPanel.current;
+      panel?.setDiagnostics(status, reveal);
+    },
+  }, context.globalStorageUri);
+  const runDiagnostics = async (model: string, data: string) => ((await requireTrust('Run Diagnostics')) ? diagnostics.run(model, data) : undefined);
+  // The Diagnostics tab's buttons: run on the panel's model and data, or open a code's docs
+  // (the listener goes with the panel's emitter when the panel is disposed).
+  runs.onPanel = (panel) => panel.onDidRequestDiagnostics((req) => {
+    if (req.kind === 'docs') return void diagnostics.openDocs(req.code);
+    const r = panel.lastReport;
+    const target = diagnostics.lastTarget ?? (r ? { model: r.model.path, data: r.data.path } : undefined);
+    if (target) void runDiagnostics(target.model, target.data);
+  });
   const dataFor = async (model: vscode.Uri, askForData: boolean) => {
     let data = askForData ? undefined : memory.recent(model)[0];
     data ??= await pickDataset(model, memory, sample.data);
@@ -73,14 +91,21 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        await runs.restore(MistakesPanel.revive(panel, context.extensionUri));
+        const revived = MistakesPanel.revive(panel, context.extensionUri);
+        await runs.restore(revived);
+        const saved = await diagnostics.lastSaved();
+        if (saved && !revived.lastDiagnostics) {
+          diagnostics.lastTarget ??= { model: saved.model.path, data: saved.data.path };
+          revived.setDiagnostics({ state: 'done', report: saved }, false);
+        }
       },
     }),
   );
   return {
     inspect: async (model, data, options) => ((await requireTrust('Inspect Mistakes')) ? runs.inspect(model, data, options) : undefined),
     shownReport: () => MistakesPanel.current?.lastReport,
-    diagnose: async (model, data) => ((await requireTrust('Run Diagnostics')) ? diagnostics.run(model, data) : undefined),
+    diagnose: runDiagnostics,
+    shownDiagnostics: () => MistakesPanel.current?.lastDiagnostics,
   };
 }
 

@@ -130,6 +130,15 @@ export class Runs implements vscode.Disposable {
     });
   }
 
+  /** The panel opened or revealed for Run Diagnostics; its Mistakes tab keeps what it shows. */
+  panelForDiagnostics(model: string, data: string): MistakesPanel {
+    const fresh = !MistakesPanel.current;
+    const panel = MistakesPanel.show(this.context.extensionUri, data);
+    if (fresh) panel.setTitle(basename(model));
+    this.wire(panel);
+    return panel;
+  }
+
   private panelFor(options: InspectOptions): MistakesPanel {
     const panel = MistakesPanel.show(this.context.extensionUri, options.data);
     panel.setTitle(basename(options.model));
@@ -137,10 +146,14 @@ export class Runs implements vscode.Disposable {
     return panel;
   }
 
+  /** Called once for each panel this class wires (the extension wires the Diagnostics tab's requests). */
+  onPanel: ((panel: MistakesPanel) => void) | undefined;
+
   private wired = new WeakSet<MistakesPanel>();
   private wire(panel: MistakesPanel): void {
     if (this.wired.has(panel)) return;
     this.wired.add(panel);
+    this.onPanel?.(panel);
     panel.onDidRequestCancel(() => this.abort?.abort());
     panel.onDidRequestRerun(() => {
       const o = this.lastOptions;

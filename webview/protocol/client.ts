@@ -3,7 +3,7 @@
  * Requests carry an id; the host answers with `response` or `requestFailed` and the promise
  * resolves or rejects accordingly. Unknown or malformed messages are logged and ignored.
  */
-import type { ExampleView, HostToWebview, Report, RunStatus, WebviewResponse, WebviewToHost } from '../../src/core/protocol';
+import type { DiagnosticsStatus, ExampleView, HostToWebview, Report, RunStatus, WebviewResponse, WebviewToHost } from '../../src/core/protocol';
 import { parseHostMessage } from './validate';
 
 /** Messages that are fire-and-forget (no requestId). */
@@ -19,6 +19,7 @@ export class RequestFailedError extends Error {
 export interface ClientHandlers {
   onStatus?(status: RunStatus): void;
   onReport?(report: Report, partial: boolean): void;
+  onDiagnostics?(status: DiagnosticsStatus, reveal: boolean): void;
   /** A message that was dropped, and why (default: console.warn). */
   onInvalid?(reason: string, data: unknown): void;
 }
@@ -80,6 +81,9 @@ export class ProtocolClient {
         return;
       case 'report':
         this.handlers.onReport?.(msg.report, msg.partial);
+        return;
+      case 'diagnostics':
+        this.handlers.onDiagnostics?.(msg.diagnostics, msg.reveal);
         return;
       case 'response': {
         const p = this.take(msg.requestId, msg);

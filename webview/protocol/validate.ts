@@ -3,6 +3,7 @@
  * anything that does not look like a HostToWebview message is reported and dropped.
  */
 import type { ExampleView, HostToWebview, Report, RunStatus } from '../../src/core/protocol';
+import { parseDiagnosticsStatus } from './validateDiagnostics';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,6 +72,11 @@ export function parseHostMessage(data: unknown): ParseResult {
     case 'requestFailed':
       if (!isNum(data.requestId) || !isStr(data.message)) return { ok: false, reason: 'requestFailed: needs requestId and message' };
       return { ok: true, message: { type: 'requestFailed', requestId: data.requestId, message: data.message } };
+    case 'diagnostics': {
+      if (typeof data.reveal !== 'boolean') return { ok: false, reason: 'diagnostics: `reveal` is not a boolean' };
+      const d = parseDiagnosticsStatus(data.diagnostics);
+      return d.ok ? { ok: true, message: { type: 'diagnostics', diagnostics: d.status, reveal: data.reveal } } : d;
+    }
     default:
       return { ok: false, reason: `unknown message type ${JSON.stringify(data.type).slice(0, 60)}` };
   }

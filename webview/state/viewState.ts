@@ -20,7 +20,7 @@ export function readViewState(saved: unknown): PanelViewState {
   const s = saved as Record<string, unknown>;
   const f = (typeof s.filter === 'object' && s.filter !== null ? s.filter : {}) as Record<string, unknown>;
   return {
-    tab: s.tab === 'metrics' ? 'metrics' : 'mistakes',
+    tab: s.tab === 'metrics' || s.tab === 'diagnostics' ? s.tab : 'mistakes',
     sort: s.sort === 'hardest' || s.sort === 'labelIssues' ? s.sort : 'mistakes',
     filter: {
       label: typeof f.label === 'string' ? f.label : null,

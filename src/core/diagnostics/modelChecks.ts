@@ -412,6 +412,8 @@ export const HISTOGRAM_BINS = 20;
 export const SATURATED_UNIT_SHARE = 0.99;
 /** Warn when at least this share of a layer's units is dead (ReLU) or saturated (Sigmoid/Tanh). */
 export const LAYER_WARN_SHARE = 0.5;
+/** Bins of the per-unit activity histogram (share of a unit's values that are active, 0..1). */
+export const UNIT_ACTIVITY_BINS = 10;
 
 export interface LayerStats {
   node: string;
@@ -429,6 +431,8 @@ export interface LayerStats {
   mean: number;
   std: number;
   histogram: Histogram;
+  /** Units by the share of their values that are active (ReLU > 0; Sigmoid in (0.01, 0.99); |Tanh| < 0.99), 10 bins over [0,1]: dead and saturated units sit in the first bin. */
+  unitActivity: Histogram;
 }
 
 /** Accumulates one activation layer over batches (histogram range fixed by the op, or from the first batch for ReLU). */
@@ -481,7 +485,10 @@ export class LayerAccumulator {
   stats(): LayerStats {
     const units = this.active?.length ?? 0;
     let dead = 0, saturated = 0;
+    const activityBins = new EqualWidthBins(0, 1, UNIT_ACTIVITY_BINS);
+    const activity = new Array<number>(UNIT_ACTIVITY_BINS).fill(0);
     for (let u = 0; u < units; u++) {
+      if (this.totalPerUnit![u] > 0) activity[activityBins.bin(this.active![u] / this.totalPerUnit![u])]++;
       if (this.opType === 'Relu') {
         if (this.active![u] === 0) dead++;
       } else if (this.active![u] <= (1 - SATURATED_UNIT_SHARE) * this.totalPerUnit![u]) saturated++;
@@ -499,6 +506,7 @@ export class LayerAccumulator {
       mean,
       std: this.n ? Math.sqrt(Math.max(0, this.sumSq / this.n - mean * mean)) : 0,
       histogram: this.bins ? this.bins.toHistogram(this.counts) : { edges: [], counts: [] },
+      unitActivity: activityBins.toHistogram(activity),
     };
   }
 }

@@ -4,7 +4,7 @@
  * finding codes are stable once shipped: add, never rename; bump DIAGNOSE_VERSION on a
  * breaking change.
  */
-import type { Dim } from '../model/graph';
+import type { Dim } from '../model/dim';
 import type { DatasetKind } from '../data/types';
 import type { OutputKind, PreprocessConfig, ScaleName } from '../protocol';
 

@@ -8,8 +8,9 @@ import { basename } from 'node:path';
 import protobuf from 'protobufjs';
 import { UserError } from '../errors';
 import { onnxSchema } from './schema/onnxSchema.generated';
+import type { Dim } from './dim';
 
-export type Dim = number | string | null;
+export type { Dim };
 
 export interface ValueInfo {
   name: string;

@@ -3,8 +3,8 @@
  * webview's requests for example pictures, opens example files. One panel, reused.
  */
 import * as vscode from 'vscode';
-import { dirname, join } from 'node:path';
-import type { ExampleView, HostToWebview, Report, RunStatus, WebviewToHost } from '../../core/protocol';
+import { basename, dirname, join } from 'node:path';
+import type { DiagnosticsStatus, ExampleView, HostToWebview, Report, RunStatus, WebviewToHost } from '../../core/protocol';
 import { panelHtml } from './html';
 import { parseWebviewMessage } from './validate';
 
@@ -18,6 +18,8 @@ export class MistakesPanel implements vscode.Disposable {
   private report: { report: Report; partial: boolean } | undefined;
   private status: RunStatus = { state: 'idle', modelName: '', dataName: '', done: 0, total: null, executionProvider: null, message: null };
   private examples: ExampleSource | undefined;
+  /** What the Diagnostics tab shows; undefined until diagnostics run (see diagnosticsStatus). */
+  private diagnostics: DiagnosticsStatus | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onCancelEmitter = new vscode.EventEmitter<void>();
@@ -26,6 +28,9 @@ export class MistakesPanel implements vscode.Disposable {
   readonly onDidRequestCancel = this.onCancelEmitter.event;
   readonly onDidRequestRerun = this.onRerunEmitter.event;
   readonly onDidDispose = this.onDisposeEmitter.event;
+  private readonly onDiagnosticsEmitter = new vscode.EventEmitter<{ kind: 'run' } | { kind: 'docs'; code: string }>();
+  /** The Diagnostics tab asked to run the checklist, or to open a finding code's docs. */
+  readonly onDidRequestDiagnostics = this.onDiagnosticsEmitter.event;
 
   static show(extensionUri: vscode.Uri, dataRoot: string | undefined): MistakesPanel {
     if (MistakesPanel.current) {
@@ -55,6 +60,7 @@ export class MistakesPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       this.onCancelEmitter,
       this.onRerunEmitter,
+      this.onDiagnosticsEmitter,
     );
   }
 
@@ -74,6 +80,24 @@ export class MistakesPanel implements vscode.Disposable {
   setReport(report: Report, partial: boolean): void {
     this.report = { report, partial };
     this.post({ type: 'report', report, partial });
+    if (!partial && !this.diagnostics) this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: false });
+  }
+
+  /** `reveal` brings the Diagnostics tab to the front (a run the user just started). */
+  setDiagnostics(status: DiagnosticsStatus, reveal: boolean): void {
+    this.diagnostics = status;
+    this.post({ type: 'diagnostics', diagnostics: status, reveal });
+  }
+
+  get lastDiagnostics(): DiagnosticsStatus | undefined {
+    return this.diagnostics;
+  }
+
+  /** Before any diagnostics: the tab offers to run them on the model and data of the report shown. */
+  private diagnosticsStatus(): DiagnosticsStatus {
+    if (this.diagnostics) return this.diagnostics;
+    const r = this.report?.report;
+    return { state: 'none', target: r ? { modelName: basename(r.model.path), dataName: basename(r.data.path) } : null };
   }
 
   setExampleSource(source: ExampleSource | undefined): void {
@@ -97,6 +121,7 @@ export class MistakesPanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'status', status: this.status });
         if (this.report) this.post({ type: 'report', ...this.report });
+        this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: false });
         break;
       case 'requestExamples': {
         const { requestId, ids } = m;
@@ -118,6 +143,12 @@ export class MistakesPanel implements vscode.Disposable {
         break;
       case 'rerun':
         this.onRerunEmitter.fire();
+        break;
+      case 'runDiagnostics':
+        this.onDiagnosticsEmitter.fire({ kind: 'run' });
+        break;
+      case 'openDiagnosticDocs':
+        this.onDiagnosticsEmitter.fire({ kind: 'docs', code: m.code });
         break;
       default: {
         const never: never = m;

@@ -11,7 +11,11 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
     case 'ready':
     case 'cancelRun':
     case 'rerun':
+    case 'runDiagnostics':
       return { type: msg.type };
+    case 'openDiagnosticDocs':
+      if (typeof msg.code !== 'string' || !/^ML-[MD]\d{3}$/.test(msg.code)) return undefined;
+      return { type: 'openDiagnosticDocs', code: msg.code };
     case 'requestExamples':
       if (!isId(msg.requestId) || !Array.isArray(msg.ids) || msg.ids.length > MAX_IDS || !msg.ids.every(isId)) return undefined;
       return { type: 'requestExamples', requestId: msg.requestId, ids: msg.ids as number[] };

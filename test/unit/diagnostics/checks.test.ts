@@ -162,6 +162,9 @@ test('activation statistics: dead ReLU units, saturated sigmoid units, histogram
   assert.deepEqual([s.units, s.deadUnits, s.values], [3, 1, 12]);
   assert.equal(s.histogram.counts.reduce((a, b) => a + b, 0), 12);
   assert.equal(s.inactiveShare, 8 / 12);
+  // active share per channel: 2/4, 0/4, 2/4 -> one unit in [0, 0.1), two in [0.5, 0.6)
+  assert.deepEqual(s.unitActivity.counts, [1, 0, 0, 0, 0, 2, 0, 0, 0, 0]);
+  assert.equal(s.unitActivity.edges.length, 11);
   const sig = new LayerAccumulator('s', 'Sigmoid', 's_out');
   sig.add(new Float32Array([0.999, 0.5, 0.001, 0.6]), [2, 2]);
   assert.equal(sig.stats().saturatedUnits, 1);
