@@ -6,6 +6,7 @@
  * re-linting after a small edit cheap.
  */
 import type { Language, Tree } from 'web-tree-sitter';
+import { openCursor, pythonParser, type RawCursor } from './parser';
 import type { Position, Range } from './types';
 
 export interface PyNode {
@@ -76,76 +77,77 @@ function shift(n: PyNode, delta: number): void {
 }
 
 export function convertTree(tree: Tree, src: string, previous?: TopCache): Syntax {
-  const { types, named, fields } = infoOf(tree.language);
+  const info = infoOf(tree.language);
+  const c = openCursor(tree, directMatchesPublic);
+  let s: Omit<Syntax, 'hasError'>;
+  try {
+    s = convertWith(c, info, src, previous);
+  } finally {
+    c.close();
+  }
+  // only now: any other tree-sitter call would overwrite the direct cursor's state
+  return { ...s, hasError: tree.rootNode.hasError };
+}
+
+/** Makes no tree-sitter call other than through `c` (see DirectCursor). */
+function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: string, previous?: TopCache): Omit<Syntax, 'hasError'> {
   const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null };
   const comments: PyNode[] = [];
   const cache: TopCache = new Map();
-  const c = tree.walk();
-  try {
-    if (c.gotoFirstChild()) {
-      do {
-        const tid = c.nodeTypeId;
-        if (!named[tid]) continue;
-        const type = types[tid] ?? 'ERROR';
-        const start = c.startIndex;
-        const end = c.endIndex;
-        const node: PyNode = { type, start, end, field: null, parent: root, children: [], op: null };
-        if (type === 'comment') {
-          comments.push(node);
-          continue;
+  if (c.firstChild()) {
+    do {
+      const tid = c.typeId();
+      if (!named[tid]) continue;
+      const type = types[tid] ?? 'ERROR';
+      const start = c.start();
+      const end = c.end();
+      const node: PyNode = { type, start, end, field: null, parent: root, children: [], op: null };
+      if (type === 'comment') {
+        comments.push(node);
+        continue;
+      }
+      const key = type + '\u0000' + src.slice(start, end);
+      const reuse = previous?.get(key)?.pop();
+      let entry: TopEntry;
+      if (reuse) {
+        const delta = start - reuse.node.start;
+        if (delta !== 0) {
+          shift(reuse.node, delta);
+          for (const cm of reuse.comments) shift(cm, delta);
         }
-        const key = type + '\u0000' + src.slice(start, end);
-        const reuse = previous?.get(key)?.pop();
-        let entry: TopEntry;
-        if (reuse) {
-          const delta = start - reuse.node.start;
-          if (delta !== 0) {
-            shift(reuse.node, delta);
-            for (const cm of reuse.comments) shift(cm, delta);
-          }
-          reuse.node.parent = root;
-          entry = reuse;
-        } else {
-          const inner: PyNode[] = [];
-          if (!LEAVES.has(type)) convertChildren(c, node, inner, types, named, fields);
-          entry = { node, comments: inner };
-        }
-        root.children.push(entry.node);
-        for (const cm of entry.comments) comments.push(cm);
-        const list = cache.get(key);
-        if (list) list.push(entry);
-        else cache.set(key, [entry]);
-      } while (c.gotoNextSibling());
-    }
-  } finally {
-    c.delete();
+        reuse.node.parent = root;
+        entry = reuse;
+      } else {
+        const inner: PyNode[] = [];
+        if (!LEAVES.has(type)) convertChildren(c, node, inner, types, named, fields);
+        entry = { node, comments: inner };
+      }
+      root.children.push(entry.node);
+      for (const cm of entry.comments) comments.push(cm);
+      const list = cache.get(key);
+      if (list) list.push(entry);
+      else cache.set(key, [entry]);
+    } while (c.nextSibling());
   }
   comments.sort((a, b) => a.start - b.start);
-  return { root, comments, hasError: tree.rootNode.hasError, cache };
+  return { root, comments, cache };
 }
 
-function convertChildren(
-  c: ReturnType<Tree['walk']>,
-  top: PyNode,
-  comments: PyNode[],
-  types: string[],
-  named: boolean[],
-  fields: (string | null)[],
-): void {
-  if (!c.gotoFirstChild()) return;
+function convertChildren(c: RawCursor, top: PyNode, comments: PyNode[], types: string[], named: boolean[], fields: (string | null)[]): void {
+  if (!c.firstChild()) return;
   const stack: PyNode[] = [top];
   for (;;) {
     const parent = stack[stack.length - 1]!;
-    const tid = c.nodeTypeId;
+    const tid = c.typeId();
     let descended = false;
     if (named[tid]) {
       const type = types[tid] ?? 'ERROR';
-      const fid = FIELD_PARENTS.has(parent.type) ? c.currentFieldId : 0;
-      const node: PyNode = { type, start: c.startIndex, end: c.endIndex, field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null };
+      const fid = FIELD_PARENTS.has(parent.type) ? c.fieldId() : 0;
+      const node: PyNode = { type, start: c.start(), end: c.end(), field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null };
       if (type === 'comment') comments.push(node);
       else {
         parent.children.push(node);
-        if (!LEAVES.has(type) && c.gotoFirstChild()) {
+        if (!LEAVES.has(type) && c.firstChild()) {
           stack.push(node);
           descended = true;
         }
@@ -155,11 +157,53 @@ function convertChildren(
       if (t && t !== '(' && t !== ')') parent.op = t;
     }
     if (descended) continue;
-    while (!c.gotoNextSibling()) {
-      c.gotoParent();
+    while (!c.nextSibling()) {
+      c.parent();
       stack.pop();
       if (stack.length === 0) return;
     }
+  }
+}
+
+/** Code that exercises every field parent and operator kind, for the direct cursor's self-check. */
+const PROBE = `import os.path as p
+from a.b import (c as d, e)
+@dec(1)
+class K(B, metaclass=M):
+    def f(self, x: int = 1, *a, y=2, **k) -> "T":
+        # note
+        for i, (j, k2) in enumerate(x):
+            while not i and j or k2 is None:
+                x[i:j] += -x ** 2 / (y @ k2) if x > 1 else lambda q, r=3: q
+        with open(p) as fh, g() as (u, v):
+            return {k3: v3 for k3, v3 in fh if (w := k3)} | {"s": [z * 2 for z in u]}
+`;
+
+function shape(n: PyNode): unknown {
+  return [n.type, n.start, n.end, n.field, n.op, n.children.map(shape)];
+}
+
+/**
+ * Whether the direct cursor copies a tree exactly as the public API does (it relies on how
+ * web-tree-sitter passes cursors to WebAssembly, which a new release could change).
+ */
+function directMatchesPublic(direct: (t: Tree) => RawCursor, pub: (t: Tree) => RawCursor): boolean {
+  const tree = pythonParser().parse(PROBE);
+  if (!tree) return false;
+  try {
+    const info = infoOf(tree.language);
+    const copy = (open: (t: Tree) => RawCursor) => {
+      const c = open(tree);
+      try {
+        const s = convertWith(c, info, PROBE);
+        return JSON.stringify([shape(s.root), s.comments.map(shape)]);
+      } finally {
+        c.close();
+      }
+    };
+    return copy(direct) === copy(pub);
+  } finally {
+    tree.delete();
   }
 }
 
