@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../core/version';
 import { parseInspect, UsageError } from './args';
 import { runDiagnose } from './diagnose';
 import { runLint } from './lint';
+import { runTraceCli } from './trace';
 import { writeReport } from './output';
 import { ProgressBar } from './progress';
 import { formatSummary } from './summary';
@@ -33,7 +34,7 @@ Commands:
       --no-save-config       do not save the preprocessing next to the data
   lint <file-or-dir>… [--json]         static checks of Python training code (see docs/lint-rules.md)
   diagnose <model.onnx> --data <path> [--json]   model and data checks (see docs/diagnostics.md)
-  trace                      planned; not in this version
+  trace <script.py> [--python <interp>] [--json]   run a PyTorch script under the shape tracer (see docs/tracer.md)
 
   --version, --help`;
 
@@ -73,8 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'diagnose':
         return await runDiagnose(rest);
       case 'trace':
-        process.stderr.write(`mistake-lens: '${command}' is planned but not in this version (${TOOL_VERSION})\n`);
-        return 2;
+        return await runTraceCli(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${TOOL_VERSION}\n`);

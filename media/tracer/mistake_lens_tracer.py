@@ -1,0 +1,529 @@
+"""Mistake Lens runtime tracer: runs a PyTorch script for a bounded number of steps or seconds
+and reports the silent shape and mode bugs it sees, at the line of the user's code.
+
+Standard library + torch only; shipped inside the extension and run with the user's interpreter:
+    python3 mistake_lens_tracer.py [--steps N] [--time S] script.py [script args...]
+Findings go to a private channel: file descriptor 3 (inherited from the extension or CLI), one
+JSON object per line, each prefixed by the nonce from MISTAKE_LENS_TRACE_NONCE. The variable is
+removed from os.environ before the script runs, so nothing the script prints, to stdout or to
+fd 3, carries it. Codes (ML101-ML105) are documented in docs/tracer.md.
+"""
+import json
+import linecache
+import os
+import runpy
+import signal
+import sys
+import sysconfig
+import time
+import traceback
+
+CHANNEL_FD = 3
+NONCE = os.environ.pop("MISTAKE_LENS_TRACE_NONCE", "")
+TRACER_FILE = os.path.abspath(__file__)
+
+
+def send(msg):
+    """One line on the private channel; os.write so it never sits in a buffer when the run is killed."""
+    data = ("%s %s\n" % (NONCE, json.dumps(msg, separators=(",", ":")))).encode("utf-8")
+    try:
+        while data:
+            data = data[os.write(CHANNEL_FD, data):]
+    except OSError:
+        pass  # no channel (run by hand): the exit code still tells success
+
+
+class Stop(BaseException):
+    """Ends the script early (step bound, time limit); BaseException so `except Exception` lets it through."""
+
+    def __init__(self, reason):
+        BaseException.__init__(self, reason)
+        self.reason = reason
+
+
+def fatal(reason, message):
+    send({"type": "fatal", "reason": reason, "message": message})
+    sys.stderr.flush()
+    os._exit(3)
+
+
+def parse_args(argv):
+    steps, seconds, i = 20, 60.0, 0
+    while i < len(argv) and argv[i].startswith("--"):
+        if argv[i] == "--steps":
+            steps = int(argv[i + 1])
+        elif argv[i] == "--time":
+            seconds = float(argv[i + 1])
+        elif argv[i] == "--":
+            i += 1
+            break
+        else:
+            fatal("usage", "unknown tracer option %s" % argv[i])
+        i += 2
+    if i >= len(argv):
+        fatal("usage", "no script given")
+    return steps, seconds, argv[i], argv[i + 1:]
+
+
+# ---------------------------------------------------------------- where in the user's code
+def _skip_dirs():
+    import torch
+
+    dirs = {os.path.dirname(os.path.abspath(torch.__file__)) + os.sep}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(key)
+        if p:
+            dirs.add(os.path.abspath(p) + os.sep)
+    return tuple(dirs)
+
+
+SKIP = ()
+_user_file_cache = {}
+
+
+def is_user_file(filename):
+    hit = _user_file_cache.get(filename)
+    if hit is None:
+        path = os.path.abspath(filename)
+        hit = not (
+            filename.startswith("<")
+            or path == TRACER_FILE
+            or path.startswith(SKIP)
+            or "site-packages" + os.sep in path
+            or "dist-packages" + os.sep in path
+        )
+        _user_file_cache[filename] = hit
+    return hit
+
+
+def utf16_col(line_text, byte_col):
+    """co_positions columns are UTF-8 byte offsets; editors count UTF-16 code units."""
+    prefix = line_text.encode("utf-8")[:byte_col].decode("utf-8", "ignore")
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def location(frame):
+    """1-based line/column range of the expression the frame is executing (Python 3.11+), else the line."""
+    code, line = frame.f_code, frame.f_lineno
+    loc = {"file": os.path.abspath(code.co_filename), "line": line}
+    text = linecache.getline(code.co_filename, line).rstrip("\n")
+    start, end, end_line = None, None, line
+    positions = getattr(code, "co_positions", None)
+    if positions is not None and frame.f_lasti >= 0:
+        try:
+            pos = list(positions())[frame.f_lasti // 2]
+            if pos[0] == line and pos[2] is not None and pos[3] is not None:
+                end_line = pos[1] or line
+                end_text = text if end_line == line else linecache.getline(code.co_filename, end_line)
+                start, end = utf16_col(text, pos[2]), utf16_col(end_text, pos[3])
+        except (IndexError, ValueError):
+            pass
+    if start is None:
+        stripped = text.lstrip()
+        start, end, end_line = len(text) - len(stripped), len(text.rstrip()), line
+        if end <= start:
+            end = start + 1
+    loc.update(column=start + 1, endLine=end_line, endColumn=end + 1)
+    return loc
+
+
+def user_frame(frame):
+    while frame is not None and not is_user_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
+
+
+# ---------------------------------------------------------------- findings
+class Findings:
+    def __init__(self):
+        self.by_key = {}  # (code, file, line) -> [id, count]
+
+    def add(self, code, loc, message, **extra):
+        key = (code, loc["file"], loc["line"])
+        hit = self.by_key.get(key)
+        if hit is not None:
+            hit[1] += 1
+            return
+        self.by_key[key] = [len(self.by_key), 1]
+        msg = {"type": "finding", "id": self.by_key[key][0], "code": code, "message": message}
+        msg.update(loc)
+        msg.update(extra)
+        send(msg)
+
+    def counts(self):
+        return {str(i): c for i, c in self.by_key.values()}
+
+
+def shape(t):
+    return list(t.shape)
+
+
+def fmt(s):
+    return "(" + ", ".join(str(d) for d in s) + ("," if len(s) == 1 else "") + ")"
+
+
+# Binary elementwise operations (function, method and operator names as torch reports them).
+ELEMENTWISE = set(
+    "add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow rsub "
+    "eq ne lt le gt ge greater less greater_equal less_equal not_equal maximum minimum fmax fmin "
+    "atan2 hypot xlogy copysign where logical_and logical_or logical_xor bitwise_and bitwise_or "
+    "bitwise_xor lerp addcmul addcdiv".split()
+) | {"__%s__" % n for n in "add radd sub rsub mul rmul truediv rtruediv div rdiv floordiv rfloordiv mod rmod "
+     "pow rpow and rand or ror xor rxor eq ne lt le gt ge".split()}
+OPERATOR = {"add": "+", "sub": "-", "mul": "*", "div": "/", "truediv": "/", "floordiv": "//", "mod": "%",
+            "pow": "**", "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+            "and": "&", "or": "|", "xor": "^"}
+# Losses that compare input and target elementwise (PyTorch broadcasts them when shapes differ).
+ELEMENTWISE_LOSSES = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+                      "kl_div", "soft_margin_loss", "poisson_nll_loss"}
+# Losses that apply (log-)softmax or sigmoid themselves, and the tag that must not reach them.
+LOGIT_LOSSES = {"cross_entropy": "softmax", "nll_loss": "softmax", "binary_cross_entropy_with_logits": "sigmoid"}
+PRODUCERS = {"softmax": "softmax", "sigmoid": "sigmoid"}
+# Operations that keep the values (a view, a copy, a dtype/device move): a tag survives them.
+KEEPS_VALUES = set("view reshape squeeze unsqueeze flatten contiguous to float double half bfloat16 clone "
+                   "__getitem__ permute transpose t detach cpu cuda type view_as reshape_as".split())
+TAG = "_mistake_lens_tag"
+
+
+def op_name(func):
+    name = getattr(func, "__name__", "") or ""
+    if name == "__get__":
+        return ""  # property reads (t.grad, t.shape): not operations
+    return name
+
+
+def display_op(name):
+    base = name.strip("_")
+    if name.startswith("__") and base.startswith("r") and base[1:] in OPERATOR:
+        base = base[1:]
+    return OPERATOR.get(base, name) if name.startswith("__") else name
+
+
+def tensors_in(args, kwargs, torch):
+    out = [a for a in args if isinstance(a, torch.Tensor)]
+    out += [v for v in kwargs.values() if isinstance(v, torch.Tensor)]
+    return out
+
+
+def all_finite(values, torch):
+    for v in values:
+        if isinstance(v, torch.Tensor):
+            if (v.is_floating_point() or v.is_complex()) and not bool(torch.isfinite(v).all()):
+                return False
+        elif isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                return False
+        elif isinstance(v, (list, tuple)):
+            if not all_finite(v, torch):
+                return False
+        elif isinstance(v, dict):
+            if not all_finite(list(v.values()), torch):
+                return False
+    return True
+
+
+def arg(args, kwargs, i, name):
+    return args[i] if len(args) > i else kwargs.get(name)
+
+
+def make_mode(torch, findings, stats):
+    from torch.overrides import TorchFunctionMode
+
+    class TraceMode(TorchFunctionMode):
+        nan_found = False
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            t_in = time.perf_counter()
+            name = op_name(func)
+            if name in LOGIT_LOSSES:
+                self.check_logit_loss(name, args, kwargs)
+            elif name in ELEMENTWISE_LOSSES:
+                self.check_loss_shapes(name, args, kwargs)
+            t_call = time.perf_counter()
+            out = func(*args, **kwargs)
+            t_back = time.perf_counter()
+            if name and isinstance(out, torch.Tensor):
+                if name in ELEMENTWISE:
+                    self.check_broadcast(name, args, kwargs, out)
+                if name in PRODUCERS:
+                    try:
+                        setattr(out, TAG, (PRODUCERS[name], self.here()))
+                    except (AttributeError, RuntimeError):
+                        pass
+                elif name in KEEPS_VALUES and args and isinstance(args[0], torch.Tensor):
+                    tag = getattr(args[0], TAG, None)
+                    if tag is not None and out is not args[0]:
+                        try:
+                            setattr(out, TAG, tag)
+                        except (AttributeError, RuntimeError):
+                            pass
+                if not self.nan_found and (out.is_floating_point() or out.is_complex()):
+                    self.check_finite(name, func, args, kwargs, out)
+            stats["ops"] += 1
+            stats["seconds"] += (t_call - t_in) + (time.perf_counter() - t_back)
+            return out
+
+        @staticmethod
+        def here():
+            frame = user_frame(sys._getframe(2))
+            return location(frame) if frame is not None else None
+
+        def check_broadcast(self, name, args, kwargs, out):
+            operands = [t for t in tensors_in(args, kwargs, torch) if t.dim() > 0]
+            n_out = out.numel()
+            for i, a in enumerate(operands):
+                for b in operands[i + 1:]:
+                    # Same data in two shapes ((N,) and (N,1)) growing into a bigger result ((N,N)).
+                    # Outer operations written on purpose ((N,1)*(1,M)) give both operands the same rank.
+                    if a.dim() != b.dim() and a.numel() == b.numel() > 1 and n_out > a.numel():
+                        loc = self.here()
+                        if loc is None:
+                            return
+                        shapes = [shape(t) for t in operands]
+                        findings.add(
+                            "ML101", loc,
+                            "%s broadcasts %s with %s into %s: operands hold the same %d values in different shapes, "
+                            "so the result compares every element with every other. Make the shapes equal "
+                            "(e.g. squeeze/view one side)." % (display_op(name), fmt(shape(a)), fmt(shape(b)),
+                                                               fmt(shape(out)), a.numel()),
+                            op=display_op(name), shapes=shapes, resultShape=shape(out))
+                        return
+
+        def check_loss_shapes(self, name, args, kwargs):
+            inp, target = arg(args, kwargs, 0, "input"), arg(args, kwargs, 1, "target")
+            if not (isinstance(inp, torch.Tensor) and isinstance(target, torch.Tensor)) or inp.shape == target.shape:
+                return
+            loc = self.here()
+            if loc is None:
+                return
+            try:
+                grown = " (broadcast to %s)" % fmt(list(torch.broadcast_shapes(inp.shape, target.shape)))
+            except RuntimeError:
+                grown = ""
+            findings.add(
+                "ML102", loc,
+                "%s gets input %s and target %s%s: the loss is averaged over mismatched pairs. "
+                "Give both the same shape." % (name, fmt(shape(inp)), fmt(shape(target)), grown),
+                op=name, shapes=[shape(inp), shape(target)])
+
+        def check_logit_loss(self, name, args, kwargs):
+            inp = arg(args, kwargs, 0, "input")
+            tag = getattr(inp, TAG, None) if isinstance(inp, torch.Tensor) else None
+            if tag is None or tag[0] != LOGIT_LOSSES[name]:
+                return
+            loc = self.here()
+            if loc is None:
+                return
+            expects = {"cross_entropy": "logits (it applies log_softmax itself)",
+                       "nll_loss": "log-probabilities (log_softmax, not softmax)",
+                       "binary_cross_entropy_with_logits": "logits (it applies sigmoid itself)"}[name]
+            extra = {"op": name, "shapes": [shape(inp)]}
+            where = ""
+            if tag[1] is not None:
+                extra["related"] = [dict(tag[1], message="%s applied here" % tag[0])]
+                where = " (line %d)" % tag[1]["line"]
+            findings.add("ML103", loc,
+                         "%s receives the output of %s%s but expects %s: training still runs, with weak, "
+                         "squashed gradients. Pass the raw scores." % (name, tag[0], where, expects), **extra)
+
+        def check_finite(self, name, func, args, kwargs, out):
+            if bool(torch.isfinite(out).all()) or not all_finite(list(args) + list(kwargs.values()), torch):
+                return
+            self.nan_found = True
+            loc = self.here()
+            if loc is None:
+                self.nan_found = False
+                return
+            nan = int(torch.isnan(out).sum()) if not out.is_complex() else 0
+            inf = int(torch.isinf(out).sum()) if not out.is_complex() else 0
+            what = " and ".join(w for w, n in (("%d NaN" % nan, nan), ("%d Inf" % inf, inf)) if n) or "non-finite values"
+            findings.add("ML104", loc,
+                         "first non-finite values of the run: %s produced %s in a %s result from finite inputs."
+                         % (display_op(name) or "an operation", what, fmt(shape(out))),
+                         op=display_op(name), shapes=[shape(t) for t in tensors_in(args, kwargs, torch)],
+                         resultShape=shape(out))
+
+    return TraceMode
+
+
+# ---------------------------------------------------------------- train-mode modules without gradients
+def install_module_hooks(torch, findings, state):
+    from torch.nn.modules.batchnorm import _BatchNorm
+    from torch.nn.modules.dropout import _DropoutNd
+    from torch.nn.modules import module as module_mod
+
+    call_impl = torch.nn.Module._call_impl.__code__
+    reported = set()  # (outermost forward number, finding key): one count per forward call
+
+    def pre_hook(module, inputs):
+        if state["depth"] == 0:
+            state["forwards"] += 1
+            if state["steps"] == 0 and state["forwards"] > state["max_steps"]:
+                raise Stop("steps")
+        state["depth"] += 1
+        if module.training and not torch.is_grad_enabled() and isinstance(module, (_DropoutNd, _BatchNorm)):
+            t0 = time.perf_counter()
+            report_train_mode(module)
+            state["seconds"] += time.perf_counter() - t0
+
+    def post_hook(module, inputs, output):
+        state["depth"] = max(0, state["depth"] - 1)
+
+    def report_train_mode(module):
+        # The fix goes where the model is called without gradients: the outermost module call
+        # in user code; the line inside forward() where the layer runs is the related location.
+        frame, inner, outer, root = sys._getframe(2), None, None, None
+        while frame is not None:
+            if frame.f_code is call_impl:
+                root = frame.f_locals.get("self", root)
+                caller = user_frame(frame.f_back)
+                if caller is not None:
+                    outer = caller
+                    inner = inner or caller
+                frame = caller
+                continue
+            frame = frame.f_back
+        if outer is None:
+            return
+        loc = location(outer)
+        key = (state["forwards"], loc["file"], loc["line"])
+        if key in reported:
+            return
+        reported.add(key)
+        name = next((n for n, m in root.named_modules() if m is module), "") if root is not None else ""
+        kind = type(module).__name__
+        effect = ("drops activations at random, so results change from run to run"
+                  if isinstance(module, _DropoutNd)
+                  else "normalizes with batch statistics and overwrites its running mean/var with this data")
+        extra = {"op": kind, "module": name or kind}
+        if inner is not None and inner is not outer:
+            extra["related"] = [dict(location(inner), message="%s '%s' runs here" % (kind, name or kind))]
+        findings.add("ML105", loc,
+                     "runs without gradients (evaluation) while %s '%s' is in training mode: it %s. "
+                     "Call model.eval() before evaluating (and model.train() after)." % (kind, name or kind, effect),
+                     **extra)
+
+    module_mod.register_module_forward_pre_hook(pre_hook)
+    module_mod.register_module_forward_hook(post_hook)
+
+
+def install_step_bound(torch, state):
+    """Counts optimizer steps; stops the script after the configured number."""
+    import torch.optim.optimizer as optimizer_mod
+
+    hook = getattr(optimizer_mod, "register_optimizer_step_post_hook", None)
+
+    def after_step(*_):
+        state["steps"] += 1
+        state["depth"] = 0
+        if state["steps"] >= state["max_steps"]:
+            raise Stop("steps")
+
+    if hook is not None:
+        hook(after_step)
+        return
+    # torch < 2.0: wrap each optimizer class's step the first time one is built.
+    base_init = torch.optim.Optimizer.__init__
+
+    def init(self, *a, **k):
+        base_init(self, *a, **k)
+        cls = type(self)
+        if "_mistake_lens_step" not in cls.__dict__:
+            inner = cls.step
+
+            def step(opt, *sa, **sk):
+                state["in_step"] += 1
+                try:
+                    result = inner(opt, *sa, **sk)
+                finally:
+                    state["in_step"] -= 1
+                if state["in_step"] == 0:
+                    after_step()
+                return result
+
+            step.__wrapped__ = inner
+            cls.step = step
+            cls._mistake_lens_step = True
+
+    torch.optim.Optimizer.__init__ = init
+
+
+# ---------------------------------------------------------------- main
+def main():
+    global SKIP
+    max_steps, seconds, script, script_args = parse_args(sys.argv[1:])
+    script = os.path.abspath(script)
+    if not os.path.isfile(script):
+        fatal("no-script", "cannot read %s" % script)
+    try:
+        import torch
+    except ImportError as e:
+        fatal("no-torch", "%s cannot import torch (%s)" % (sys.executable, e))
+    try:
+        from torch.overrides import TorchFunctionMode  # noqa: F401  (torch >= 1.13)
+    except ImportError:
+        fatal("old-torch", "torch %s is too old for the tracer (needs 1.13 or newer)" % torch.__version__)
+    SKIP = _skip_dirs()
+    send({"type": "start", "python": sys.version.split()[0], "executable": sys.executable,
+          "torch": torch.__version__, "maxSteps": max_steps, "timeLimit": seconds})
+
+    findings = Findings()
+    state = {"steps": 0, "forwards": 0, "depth": 0, "max_steps": max_steps, "in_step": 0, "seconds": 0.0, "ops": 0}
+    install_step_bound(torch, state)
+    install_module_hooks(torch, findings, state)
+    mode = make_mode(torch, findings, state)
+
+    def on_alarm(signum, frame):
+        raise Stop("time")
+
+    if seconds > 0:
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    sys.argv = [script] + script_args
+    sys.path.insert(0, os.path.dirname(script))
+    stopped, error, exit_code = "end", None, 0
+    started = time.perf_counter()
+    try:
+        with mode():
+            runpy.run_path(script, run_name="__main__")
+    except Stop as s:
+        stopped = s.reason
+    except SystemExit as e:
+        exit_code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        stopped = "end" if exit_code == 0 else "error"
+        if exit_code:
+            error = {"type": "SystemExit", "message": "exit code %s" % exit_code}
+    except BaseException as e:  # the script's own exception: reported, not the tracer's failure
+        stopped = "error"
+        tb = e.__traceback__
+        where = None
+        while tb is not None:
+            if is_user_file(tb.tb_frame.f_code.co_filename):
+                where = tb
+            tb = tb.tb_next
+        error = {"type": type(e).__name__, "message": str(e)}
+        if where is not None:
+            error.update(file=os.path.abspath(where.tb_frame.f_code.co_filename), line=where.tb_lineno)
+        traceback.print_exc()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    wall = time.perf_counter() - started
+    done = {"type": "done", "stoppedBy": stopped, "steps": state["steps"], "forwards": state["forwards"],
+            "counts": findings.counts(), "wallSeconds": round(wall, 4),
+            "overhead": {"ops": state["ops"], "tracerSeconds": round(state["seconds"], 4)}}
+    if error is not None:
+        done["error"] = error
+    send(done)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: the script's non-daemon threads or DataLoader workers must not keep the run alive.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:  # a tracer bug, not the script's: say so instead of a silent empty run
+        fatal("internal", "tracer failed: %s" % traceback.format_exc(limit=-3).strip().replace("\n", " | "))

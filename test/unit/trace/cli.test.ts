@@ -1,0 +1,48 @@
+/** `mistake-lens trace`: the documented JSON, readable lines, exit codes like lint. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { runTraceCli } from '../../../src/cli/trace';
+import { fixture, markers, PYTHON } from './helpers';
+
+async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runTraceCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('mistake-lens trace', () => {
+  test('--json: the documented fields; a planted bug exits 1', async () => {
+    const file = fixture('softmax_cross_entropy.py');
+    const r = await capture([file, '--python', PYTHON, '--json', '--steps', '3']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    for (const k of ['version', 'script', 'python', 'pythonVersion', 'torch', 'steps', 'maxSteps', 'timeLimitSeconds', 'stoppedBy', 'summary', 'findings', 'outputTail']) assert.ok(k in j, k);
+    assert.deepEqual([j.version, j.script, j.python, j.steps, j.maxSteps, j.stoppedBy], [1, file, PYTHON, 3, 3, 'steps']);
+    const [m] = markers(file);
+    const f = j.findings[0];
+    assert.deepEqual([f.file, f.line, f.code, f.severity, f.rule, f.count], [file, m.line, 'ML103', 'error', 'probabilities-into-logits-loss', 3]);
+    for (const k of ['column', 'endLine', 'endColumn', 'message']) assert.ok(k in f, k);
+    assert.doesNotMatch(r.out, /^done/m, 'script output is not mixed into the JSON');
+  });
+
+  test('human output: file:line:col severity CODE message; a clean script exits 0', async () => {
+    const buggy = await capture([fixture('nan_log.py'), '--python', PYTHON]);
+    assert.equal(buggy.code, 1);
+    const [m] = markers(fixture('nan_log.py'));
+    assert.match(buggy.out, new RegExp(`nan_log\\.py:${m.line}:\\d+ warning ML104 `));
+    assert.match(buggy.err, /entropy tensor/, "the script's own output streams to stderr");
+    const clean = await capture([fixture('clean_regression.py'), '--python', PYTHON]);
+    assert.equal(clean.code, 0, clean.out);
+    assert.match(clean.out, /No problems found\./);
+  });
+
+  test('script arguments after --; usage errors exit 2', async () => {
+    const r = await capture([fixture('lookalike_output.py'), '--python', PYTHON, '--json', '--', '--epochs', '3']);
+    assert.equal(JSON.parse(r.out).stoppedBy, 'end');
+    assert.equal((await capture([])).code, 2);
+    const bad = await capture([fixture('nan_log.py'), '--steps', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--steps 0: expected a positive integer/);
+  });
+});
