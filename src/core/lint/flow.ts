@@ -37,6 +37,10 @@ export class Flow {
   private readonly backwardFns = new Map<FunctionInfo, boolean>();
   private readonly summaries = new Map<string, ModeState | null>();
   private readonly busy = new Set<string | FunctionInfo>();
+  // Several rules ask the same questions about the same calls and loops.
+  private readonly backwardCalls = new Map<PyNode, boolean>();
+  private readonly regionBackward = new Map<PyNode, boolean>();
+  private readonly regionModels = new Map<PyNode, ModelCall[]>();
 
   constructor(
     readonly sem: Semantics,
@@ -49,8 +53,13 @@ export class Flow {
 
   /** `loss.backward()`, `scaler.scale(loss).backward()`, `accelerator.backward(loss)`, `self.manual_backward(loss)`. */
   isBackwardCall(call: PyNode): boolean {
-    const name = this.sem.calleeName(call);
-    return (name === 'backward' || name === 'manual_backward') && child(call, 'function')?.type === 'attribute';
+    let r = this.backwardCalls.get(call);
+    if (r === undefined) {
+      const name = this.sem.calleeName(call);
+      r = (name === 'backward' || name === 'manual_backward') && child(call, 'function')?.type === 'attribute';
+      this.backwardCalls.set(call, r);
+    }
+    return r;
   }
 
   /** The function of this file a call runs (plain functions and `self.method(...)`). */
@@ -82,6 +91,16 @@ export class Flow {
 
   /** Backward calls in a region, directly or through functions of this file. */
   regionHasBackward(region: PyNode): boolean {
+    let r = this.regionBackward.get(region);
+    if (r === undefined) {
+      r = this.searchBackward(region);
+      // a function still being searched (recursion) may answer false too early: keep only what is final
+      if (r || this.busy.size === 0) this.regionBackward.set(region, r);
+    }
+    return r;
+  }
+
+  private searchBackward(region: PyNode): boolean {
     let found = false;
     const visit = (n: PyNode) => {
       if (found || n.type !== 'call') return;
@@ -96,9 +115,12 @@ export class Flow {
     return found;
   }
 
-  /** Calls of torch models (values known to be nn.Module instances) in a region. */
+  /** Calls of torch models (values known to be nn.Module instances) in a region. Do not modify the result (it is shared). */
   modelCalls(region: PyNode): ModelCall[] {
+    const cached = this.regionModels.get(region);
+    if (cached) return cached;
     const out: ModelCall[] = [];
+    this.regionModels.set(region, out);
     walkLocal(region, (n) => {
       if (n.type !== 'call') return;
       const f = child(n, 'function');
@@ -150,7 +172,7 @@ export class Flow {
 
   /** Models a training loop trains: the models it calls, and models passed to functions that call backward. */
   trainedModels(loop: PyNode): ModelCall[] {
-    const out = this.modelCalls(loop);
+    const out = [...this.modelCalls(loop)];
     walkLocal(loop, (n) => {
       if (n.type !== 'call') return;
       const fn = this.localCallee(n);

@@ -113,6 +113,7 @@ export class Semantics {
   private readonly classByNode = new Map<PyNode, ClassInfo>();
   private readonly qcache = new Map<PyNode, string | null>();
   private readonly lookupCache = new Map<PyNode, Def | null>();
+  private readonly nameCache = new Map<PyNode, string | null>();
 
   constructor(readonly root: PyNode, readonly src: string) {
     this.module = { node: root, kind: 'module', parent: null, defs: new Map() };
@@ -577,6 +578,12 @@ export class Semantics {
 
   /** For `recv.name(...)` returns name; for `name(...)` returns name. */
   calleeName(call: PyNode): string | null {
+    let r = this.nameCache.get(call);
+    if (r === undefined) this.nameCache.set(call, (r = this.computeCalleeName(call)));
+    return r;
+  }
+
+  private computeCalleeName(call: PyNode): string | null {
     const f = child(call, 'function');
     if (!f) return null;
     if (f.type === 'identifier') return this.text(f);
