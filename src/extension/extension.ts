@@ -9,9 +9,11 @@ import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
 import { PythonDiagnostics } from './lint/pythonDiagnostics';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
+import { ScriptTracer } from './trace/scriptTracer';
 import { requireTrust } from './trust';
 import type { InspectOptions } from '../core/options';
 import type { DiagnosticsStatus, Report } from '../core/protocol';
+import { unpackReport } from '../core/report/packed';
 import type { DiagnoseReport } from '../core/diagnostics/types';
 
 /** What activate() returns: for scripts, other extensions and the integration tests. */
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
   };
 
   const log = vscode.window.createOutputChannel('Mistake Lens', { log: true });
+  const tracer = new ScriptTracer(context, log, vscode.Uri.joinPath(context.extensionUri, 'docs', 'tracer.md'));
   const diagnostics = new ModelDiagnostics(log, vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'), {
     // A run the user started opens the panel on its Diagnostics tab; progress goes to the panel if it is still open.
     show: (status, reveal) => {
@@ -73,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     log,
     runs,
     new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
+    tracer,
+    vscode.commands.registerCommand('mistakeLens.traceScript', (arg: unknown) => tracer.run(arg)),
     vscode.commands.registerCommand('mistakeLens.inspectMistakes', (arg: unknown) => inspectModel(arg, false)),
     vscode.commands.registerCommand('mistakeLens.selectDataset', (arg: unknown) => inspectModel(arg, true)),
     diagnostics,
@@ -102,7 +107,10 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     }),
   );
   return {
-    inspect: async (model, data, options) => ((await requireTrust('Inspect Mistakes')) ? runs.inspect(model, data, options) : undefined),
+    inspect: async (model, data, options) => {
+      const packed = (await requireTrust('Inspect Mistakes')) ? await runs.inspect(model, data, options) : undefined;
+      return packed && unpackReport(packed);
+    },
     shownReport: () => MistakesPanel.current?.lastReport,
     diagnose: runDiagnostics,
     shownDiagnostics: () => MistakesPanel.current?.lastDiagnostics,
