@@ -10,6 +10,7 @@ fd 3, carries it. Codes (ML101-ML105) are documented in docs/tracer.md.
 """
 import json
 import linecache
+import math
 import os
 import runpy
 import signal
@@ -236,6 +237,10 @@ def make_mode(torch, findings, stats):
             kwargs = kwargs or {}
             t_in = time.perf_counter()
             name = op_name(func)
+            if stats["in_step"]:
+                # Inside optimizer.step(): the optimizer's own arithmetic, no user line to point at;
+                # its result is checked once per step (check_params).
+                return func(*args, **kwargs)
             if name in LOGIT_LOSSES:
                 self.check_logit_loss(name, args, kwargs)
             elif name in ELEMENTWISE_LOSSES:
@@ -327,7 +332,35 @@ def make_mode(torch, findings, stats):
                          "%s receives the output of %s%s but expects %s: training still runs, with weak, "
                          "squashed gradients. Pass the raw scores." % (name, tag[0], where, expects), **extra)
 
+        def check_params(self, optimizer):
+            """After a step: parameters that turned NaN/Inf (a diverging update) are the first non-finite values."""
+            if self.nan_found:
+                return
+            stats["in_step"] += 1  # these checks are the tracer's own ops: not traced
+            try:
+                self.scan_params(optimizer)
+            finally:
+                stats["in_step"] -= 1
+
+        def scan_params(self, optimizer):
+            for group in optimizer.param_groups:
+                for p in group["params"]:
+                    if p.is_floating_point() and not math.isfinite(float(p.detach().sum())) and not bool(torch.isfinite(p).all()):
+                        self.nan_found = True
+                        loc = self.here()
+                        if loc is not None:
+                            findings.add("ML104", loc,
+                                         "first non-finite values of the run: optimizer step %s turned a %s parameter "
+                                         "into NaN/Inf (diverging update: lower the learning rate or clip gradients)."
+                                         % (type(optimizer).__name__, fmt(shape(p))),
+                                         op="%s.step" % type(optimizer).__name__, shapes=[shape(p)])
+                        return
+
         def check_finite(self, name, func, args, kwargs, out):
+            # A finite sum means every element is finite (one NaN/Inf makes the sum NaN/Inf); an
+            # overflowing sum is confirmed elementwise.
+            if math.isfinite(float(out.sum())) if not out.is_complex() else bool(torch.isfinite(out).all()):
+                return
             if bool(torch.isfinite(out).all()) or not all_finite(list(args) + list(kwargs.values()), torch):
                 return
             self.nan_found = True
@@ -408,20 +441,31 @@ def install_module_hooks(torch, findings, state):
     module_mod.register_module_forward_hook(post_hook)
 
 
-def install_step_bound(torch, state):
+def install_step_bound(torch, state, mode):
     """Counts optimizer steps; stops the script after the configured number."""
     import torch.optim.optimizer as optimizer_mod
 
-    hook = getattr(optimizer_mod, "register_optimizer_step_post_hook", None)
+    pre = getattr(optimizer_mod, "register_optimizer_step_pre_hook", None)
+    post = getattr(optimizer_mod, "register_optimizer_step_post_hook", None)
 
-    def after_step(*_):
+    def after_step(optimizer, *_):
         state["steps"] += 1
         state["depth"] = 0
+        mode.check_params(optimizer)
         if state["steps"] >= state["max_steps"]:
             raise Stop("steps")
 
-    if hook is not None:
-        hook(after_step)
+    if pre is not None and post is not None:  # torch >= 2.0
+        def before(*_):
+            state["in_step"] += 1
+
+        def after(optimizer, *_):
+            state["in_step"] = max(0, state["in_step"] - 1)
+            if state["in_step"] == 0:
+                after_step(optimizer)
+
+        pre(before)
+        post(after)
         return
     # torch < 2.0: wrap each optimizer class's step the first time one is built.
     base_init = torch.optim.Optimizer.__init__
@@ -439,7 +483,7 @@ def install_step_bound(torch, state):
                 finally:
                     state["in_step"] -= 1
                 if state["in_step"] == 0:
-                    after_step()
+                    after_step(opt)
                 return result
 
             step.__wrapped__ = inner
@@ -470,9 +514,9 @@ def main():
 
     findings = Findings()
     state = {"steps": 0, "forwards": 0, "depth": 0, "max_steps": max_steps, "in_step": 0, "seconds": 0.0, "ops": 0}
-    install_step_bound(torch, state)
+    mode = make_mode(torch, findings, state)()
+    install_step_bound(torch, state, mode)
     install_module_hooks(torch, findings, state)
-    mode = make_mode(torch, findings, state)
 
     def on_alarm(signum, frame):
         raise Stop("time")
@@ -486,7 +530,7 @@ def main():
     stopped, error, exit_code = "end", None, 0
     started = time.perf_counter()
     try:
-        with mode():
+        with mode:
             runpy.run_path(script, run_name="__main__")
     except Stop as s:
         stopped = s.reason

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { runTrace } from '../../../src/core/lint/trace/runner';
 import { fixture, markers, PYTHON, relatedLine } from './helpers';
 
-const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'eval_train_mode.py'];
+const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'nan_diverge.py', 'eval_train_mode.py'];
 const CLEAN = ['clean_classifier.py', 'clean_regression.py', 'suppressed.py'];
 
 describe('tracer: planted bugs', () => {
