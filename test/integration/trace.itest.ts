@@ -1,0 +1,46 @@
+/** Trace Shapes in This Script, in a real editor: the tracer runs, diagnostics land on the planted lines, the hover prints the shapes. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { test } from './host/runner';
+
+const root = process.env.ML_REPO_ROOT!;
+
+/** Ground truth: `# BUG: CODE shapes=(…),(…)` on each planted line (written with the fixture). */
+function markers(text: string): { line: number; code: string; shapes?: string[] }[] {
+  return text.split('\n').flatMap((l, line) => {
+    const m = /# BUG: (ML\d{3})(?: shapes=(\S+))?/.exec(l);
+    return m ? [{ line, code: m[1], shapes: m[2]?.match(/\([^)]*\)/g)?.map((s) => s.replace(/,(?=\d)/g, ', ')) }] : [];
+  });
+}
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+test('Trace Shapes in This Script: diagnostics at the planted lines, a hover with the operand shapes', async () => {
+  // No Python extension in the test editor: the setting names Debian's python3 (it has torch).
+  await vscode.workspace.getConfiguration('mistakeLens').update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+  const text = readFileSync(join(root, 'test/fixtures/trace/broadcast_regression.py'), 'utf8');
+  const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'traced_regression.py');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const want = markers(text);
+  assert.equal(want.length, 2);
+
+  const result = await vscode.commands.executeCommand<{ stoppedBy: string; findings: unknown[] } | undefined>('mistakeLens.traceScript', uri);
+  assert.ok(result, 'the command returned a result');
+  assert.equal(result.stoppedBy, 'end');
+
+  const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Mistake Lens trace');
+  assert.deepEqual(diags.map((d) => `${codeOf(d)}@${d.range.start.line}`).sort(), want.map((m) => `${m.code}@${m.line}`).sort());
+
+  for (const m of want) {
+    const d = diags.find((x) => codeOf(x) === m.code)!;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, d.range.start.translate(0, 1));
+    const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(shown, new RegExp(`Mistake Lens trace ${m.code}`), shown);
+    for (const s of m.shapes ?? []) assert.ok(shown.includes(s), `${m.code} hover shows ${s}:\n${shown}`);
+  }
+  await vscode.workspace.getConfiguration('mistakeLens').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+}, { timeoutMs: 120_000 });
