@@ -8,6 +8,7 @@ import { resolveModel } from './models';
 import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
 import { PythonDiagnostics } from './lint/pythonDiagnostics';
+import { ModelCodeLinks } from './lint/modelLinks';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
 import { ScriptTracer } from './trace/scriptTracer';
 import { requireTrust } from './trust';
@@ -75,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     log,
     runs,
     new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
+    // model and code together: a diagnosed model's outputs, at the loss calls of the scripts that export or load it
+    new ModelCodeLinks(diagnostics.onDidPublish, vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
     tracer,
     vscode.commands.registerCommand('mistakeLens.traceScript', (arg: unknown) => tracer.run(arg)),
     vscode.commands.registerCommand('mistakeLens.inspectMistakes', (arg: unknown) => inspectModel(arg, false)),

@@ -29,6 +29,9 @@ const SEVERITY: Partial<Record<Finding['severity'], vscode.DiagnosticSeverity>> 
 
 export class ModelDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mistake-lens-model');
+  private readonly published = new vscode.EventEmitter<DiagnoseReport>();
+  /** Fires with each finished report, after its findings reach the Problems panel (the model/code links listen). */
+  readonly onDidPublish = this.published.event;
   private running: AbortController | undefined;
   /** Model and data of the last run started (what the tab's Run button runs again). */
   lastTarget: { model: string; data: string } | undefined;
@@ -79,6 +82,7 @@ export class ModelDiagnostics implements vscode.Disposable {
             },
           );
           this.publish(report);
+          this.published.fire(report);
           this.display?.show({ state: 'done', report }, false);
           void this.save(report);
           this.log.info(`Diagnostics of ${model} on ${data}\n${formatChecklist(report)}`);
@@ -146,6 +150,7 @@ export class ModelDiagnostics implements vscode.Disposable {
   dispose(): void {
     this.running?.abort();
     this.collection.dispose();
+    this.published.dispose();
   }
 }
 
