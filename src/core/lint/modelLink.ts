@@ -1,7 +1,7 @@
 /**
  * Model and code together: when Run Diagnostics found that a model already returns
  * probabilities (ML-M002), the loss calls in a Python script that feed *that model's* outputs
- * to a loss that applies softmax/sigmoid itself (ML101).
+ * to a loss that applies softmax/sigmoid itself (ML201).
  *
  * Precision first, so a script is linked to the model only through code that names the model
  * file: `torch.onnx.export(model, x, "<file>")` (then the loss inputs computed by calling the
@@ -19,8 +19,8 @@ import { child, convertTree, LineIndex, type PyNode, unparen } from './syntax';
 import type { Finding, RuleMeta } from './types';
 import type { LossKind } from './values';
 
-export const ML101: RuleMeta = {
-  code: 'ML101',
+export const ML201: RuleMeta = {
+  code: 'ML201',
   rule: 'model-outputs-probabilities',
   severity: 'warning',
   summary: 'A loss that expects logits gets the outputs of a model that Run Diagnostics found to return probabilities',
@@ -258,7 +258,7 @@ const LOSS_WORDS: Record<LossKind, string> = {
 };
 
 /**
- * ML101 findings for one script and one model (empty when the script does not name the model
+ * ML201 findings for one script and one model (empty when the script does not name the model
  * file, or no loss there gets its outputs). Needs `await initLint()` first.
  */
 export function linkModelToScript(source: string, model: ModelOutputFacts): Finding[] {
@@ -298,7 +298,7 @@ export function linkModelToScript(source: string, model: ModelOutputFacts): Find
       const what = model.outputs === 'sigmoid' ? 'probabilities (a sigmoid)' : 'probabilities (a softmax)';
       const mention = mentions[0]!;
       ctx.report({
-        meta: ML101,
+        meta: ML201,
         node: lc.input,
         message:
           `\`${ctx.short(lc.input, 40)}\` is the output of the model in ${name} (${ctx.short(mention, 50)}, ${ctx.where(mention)}), and Run Diagnostics found that ${name} returns ${what}: ${model.evidence}. ` +

@@ -1,5 +1,5 @@
 /**
- * Model and code together (ML101): after Run Diagnostics finds that a model returns
+ * Model and code together (ML201): after Run Diagnostics finds that a model returns
  * probabilities, the loss calls in open Python files that feed that model's outputs get a
  * warning next to the code (the linking is src/core/lint/modelLink.ts). Refreshed when
  * diagnostics run again (cleared when the model's outputs are logits) and when a script

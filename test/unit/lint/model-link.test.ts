@@ -1,7 +1,7 @@
 /**
- * ML101, model and code together. The model facts come from real diagnostics runs (ONNX
+ * ML201, model and code together. The model facts come from real diagnostics runs (ONNX
  * Runtime) on models PyTorch exported (scripts/fixtures/planted_bugs.py): softmax.onnx ends in
- * a Softmax, clean.onnx in a Linear layer. The planted call sites carry `# expect: ML101`.
+ * a Softmax, clean.onnx in a Linear layer. The planted call sites carry `# expect: ML201`.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,8 +17,8 @@ const script = (name: string) => readFileSync(join(FIX, name), 'utf8');
 const SOFTMAX = resolve(REPO, MODELS, 'softmax.onnx');
 const LOGITS = resolve(REPO, MODELS, 'clean.onnx');
 
-/** 1-based lines of `# expect: ML101`. */
-const expected = (src: string) => src.split('\n').flatMap((l, i) => (/# expect: ML101\b/.test(l) ? [i + 1] : []));
+/** 1-based lines of `# expect: ML201`. */
+const expected = (src: string) => src.split('\n').flatMap((l, i) => (/# expect: ML201\b/.test(l) ? [i + 1] : []));
 const lines = (src: string, model: ModelOutputFacts) => linkModelToScript(src, model).map((f) => f.range.start.line + 1);
 
 let softmax: ModelOutputFacts;
@@ -30,7 +30,7 @@ before(async () => {
   softmax = f;
 });
 
-describe('ML101: what diagnostics say about the outputs', () => {
+describe('ML201: what diagnostics say about the outputs', () => {
   test('softmax.onnx returns probabilities (a Softmax node, rows measured); clean.onnx gives no facts, so no links', async () => {
     assert.equal(softmax.outputs, 'probabilities');
     assert.equal(softmax.path, SOFTMAX);
@@ -46,7 +46,7 @@ describe('ML101: what diagnostics say about the outputs', () => {
   });
 });
 
-describe('ML101: the loss call sites fed by the model', () => {
+describe('ML201: the loss call sites fed by the model', () => {
   test('planted: the script that exports softmax.onnx trains and evaluates with cross-entropy on its outputs', () => {
     const src = script('train_export_softmax.py');
     const want = expected(src);
@@ -54,7 +54,7 @@ describe('ML101: the loss call sites fed by the model', () => {
     const found = linkModelToScript(src, softmax);
     assert.deepEqual(found.map((f) => f.range.start.line + 1), want);
     for (const f of found) {
-      assert.equal(f.code, 'ML101');
+      assert.equal(f.code, 'ML201');
       assert.equal(f.severity, 'warning');
       assert.match(f.message, /softmax\.onnx/);
       assert.match(f.message, /Softmax node/);
@@ -64,7 +64,7 @@ describe('ML101: the loss call sites fed by the model', () => {
     assert.match(found[1]!.message, /F\.cross_entropy applies log_softmax itself/);
   });
 
-  test('the static rules cannot see the softmax here (it is in another file): ML101 is the only way to find it', () => {
+  test('the static rules cannot see the softmax here (it is in another file): ML201 is the only way to find it', () => {
     const codes = lintSource(script('train_export_softmax.py')).map((f) => f.code);
     assert.ok(!codes.includes('ML002') && !codes.includes('ML003'), codes.join(', '));
   });
@@ -107,7 +107,7 @@ describe('ML101: the loss call sites fed by the model', () => {
 
   test('a suppression comment silences it; a softmax the static rules see is left to ML002', () => {
     const base = `${header}model = Net()\nloss = F.cross_entropy(model(x), y)\ntorch.onnx.export(model, x, "softmax.onnx")\n`;
-    assert.deepEqual(lines(base.replace('model(x), y)', 'model(x), y)  # mistake-lens: ignore[ML101]'), softmax), []);
+    assert.deepEqual(lines(base.replace('model(x), y)', 'model(x), y)  # mistake-lens: ignore[ML201]'), softmax), []);
     assert.deepEqual(lines(base.replace('F.cross_entropy(model(x), y)', 'F.cross_entropy(F.softmax(model(x), 1), y)'), softmax), []);
   });
 
