@@ -10,7 +10,12 @@
  *     timed from navigation start (so it includes parsing the inline JSON); (b) the panel: a harness
  *     page with a fake acquireVsCodeApi that answers requestExamples itself with a 28x28 PNG; we post
  *     `status` then `report` as the host does and time from posting to the first card painted, for
- *     100,000 items and for 1,000 (the extension's default cap per list).
+ *     100,000 items and for 1,000 (the extension's default cap per list). The `report` message is
+ *     the panel's own (reportMessage: the lists as typed arrays) and travels as VS Code carries a
+ *     webview message: the extension host JSON.stringifies it with the typed arrays lifted out as
+ *     binary buffers (serializeWebviewMessage), the workbench rebuilds it (JSON.parse with a reviver
+ *     that makes the typed arrays again over copies of the buffers, deserializeWebviewMessage) and
+ *     posts it to the webview. The timed part starts at that JSON.parse, in the page.
  *   "Painted": the first rAF after a `.card[data-id]` appears, then a task after that frame
  *     (so the frame's style, layout and paint are included).
  *   Scrolling: #grid scrolled from the top at 3,000 px/s for 5 s, its position set from the rAF
@@ -29,6 +34,7 @@ import { chromium, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { LabelIssue, RankedExample, Report } from '../src/core/protocol';
 import { renderReportHtml } from '../src/core/report/html';
+import { packReport, reportMessage } from '../src/core/report/packed';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -104,6 +110,49 @@ function capped(r: Report, n: number): Report {
   return { ...r, mistakes: r.mistakes.slice(0, n), hardest: r.hardest.slice(0, n), labelIssues: r.labelIssues.slice(0, n) };
 }
 
+// ---- the message, as VS Code carries it ---------------------------------------------------------
+
+const VIEW_TYPES = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array];
+
+/** The extension host's half (serializeWebviewMessage): JSON with buffer references, and the buffers. */
+function vscodeSerialized(r: Report): { json: string; bin: Buffer } {
+  const buffers: ArrayBufferLike[] = [];
+  const json = JSON.stringify(reportMessage(packReport(r), false), (_key, value: unknown) => {
+    if (!ArrayBuffer.isView(value)) return value;
+    let index = buffers.indexOf(value.buffer);
+    if (index < 0) index = buffers.push(value.buffer) - 1;
+    const type = VIEW_TYPES.findIndex((t) => value instanceof t) + 1;
+    return { $$vscode_array_buffer_reference$$: true, index, view: { type, byteOffset: value.byteOffset, byteLength: value.byteLength } };
+  });
+  // Buffers one after another, each preceded by its length (uint32).
+  const parts = buffers.flatMap((b) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.byteLength);
+    return [len, Buffer.from(b as ArrayBuffer)];
+  });
+  return { json, bin: Buffer.concat(parts) };
+}
+
+/** The workbench's half (deserializeWebviewMessage), then postMessage to the webview. Runs in the page. */
+const DESERIALIZE_AND_POST = `((json, bin) => {
+  const types = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array];
+  const buffers = [];
+  const dv = new DataView(bin);
+  for (let at = 0; at < bin.byteLength;) {
+    const len = dv.getUint32(at, true);
+    const copy = new ArrayBuffer(len);
+    new Uint8Array(copy).set(new Uint8Array(bin, at + 4, len));
+    buffers.push(copy);
+    at += 4 + len;
+  }
+  const msg = JSON.parse(json, (_key, v) => {
+    if (!v || typeof v !== 'object' || !v.$$vscode_array_buffer_reference$$) return v;
+    const T = types[v.view.type - 1];
+    return new T(buffers[v.index], v.view.byteOffset, v.view.byteLength / T.BYTES_PER_ELEMENT);
+  });
+  window.postMessage(msg, '*', buffers);
+})`;
+
 // ---- the pages --------------------------------------------------------------------------------
 
 /** The panel as VS Code hosts it; the fake API's postMessage answers requestExamples on the page itself. */
@@ -174,12 +223,15 @@ async function main(): Promise<void> {
   const png = `data:image/png;base64,${(await sharp(Buffer.from(Array.from({ length: 28 * 28 }, (_, i) => (i * 37) % 256)),
     { raw: { width: 28, height: 28, channels: 1 } }).png().toBuffer()).toString('base64')}`;
   // The harness and reports come from a local server (page.route cannot carry a 100 MB body).
-  const served: Record<string, { body: string; type: string }> = {
+  const message: Record<number, { json: string; bin: Buffer }> = { [N]: vscodeSerialized(big), [SMALL]: vscodeSerialized(small) };
+  const served: Record<string, { body: string | Buffer; type: string }> = {
     '/panel.html': { body: harnessHtml(png), type: 'text/html' },
     '/webview.js': { body: webviewJs, type: 'text/javascript' },
-    [`/report-${N}.json`]: { body: JSON.stringify(big), type: 'application/json' },
-    [`/report-${SMALL}.json`]: { body: JSON.stringify(small), type: 'application/json' },
   };
+  for (const n of [N, SMALL]) {
+    served[`/message-${n}.json`] = { body: message[n]!.json, type: 'text/plain' };
+    served[`/message-${n}.bin`] = { body: message[n]!.bin, type: 'application/octet-stream' };
+  }
 
   const server = createServer((req, res) => {
     const f = served[new URL(req.url ?? '/', 'http://x').pathname];
@@ -209,20 +261,23 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       await page.goto(`${origin}/panel.html`);
       await page.waitForSelector('#status[data-state]');
-      await page.evaluate(`fetch('/report-${n}.json').then((r) => r.json()).then((r) => { window.benchReport = r; })`);
+      await page.evaluate(`Promise.all([fetch('/message-${n}.json').then((r) => r.text()), fetch('/message-${n}.bin').then((r) => r.arrayBuffer())])
+        .then(([json, bin]) => { window.benchMessage = { json, bin }; })`);
       await page.evaluate(`window.postMessage({ type: 'status', status: { state: 'done', modelName: 'model.onnx', dataName: 'data',
         done: ${big.numExamples}, total: ${big.numExamples}, executionProvider: 'cpu', message: null } }, '*')`);
       await page.waitForSelector('#status[data-state="done"]');
       const firstPaintMs = await page.evaluate(`(() => {
         const t0 = performance.now();
-        window.postMessage({ type: 'report', report: window.benchReport, partial: false }, '*');
+        (${DESERIALIZE_AND_POST})(window.benchMessage.json, window.benchMessage.bin);
         return ${FIRST_CARD_PAINTED}.then((t) => t - t0);
       })()`) as number;
       await page.waitForTimeout(500); // let the first images arrive
       rows.push({ mode: 'panel (fake host)', items: n, firstPaintMs, scroll: await scrollGrid(page) });
       await page.close();
     }
-    print(browser.version(), load0, rows, htmlFile);
+    const mb = (x: number) => (x / 1e6).toFixed(1);
+    const sizes = [N, SMALL].map((n) => `${n.toLocaleString('en-US')} items: ${mb(message[n]!.json.length)} MB JSON + ${mb(message[n]!.bin.length)} MB binary`).join('; ');
+    print(browser.version(), load0, rows, htmlFile, sizes);
   } finally {
     await browser.close();
     server.close();
@@ -230,7 +285,7 @@ async function main(): Promise<void> {
   }
 }
 
-function print(chromiumVersion: string, load0: number[], rows: Row[], htmlFile: string): void {
+function print(chromiumVersion: string, load0: number[], rows: Row[], htmlFile: string, sizes: string): void {
   const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] ?? NaN;
   const ms = (x: number) => x.toFixed(1);
   const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -238,7 +293,7 @@ function print(chromiumVersion: string, load0: number[], rows: Row[], htmlFile: 
   console.log('| cores | CPU | Chromium | load avg 1/5/15 min (start) | (end) |');
   console.log('|---|---|---|---|---|');
   console.log(`| ${cpus().length} | ${cpus()[0]?.model ?? '?'} | ${chromiumVersion} | ${la(load0)} | ${la(loadavg())} |`);
-  console.log(`\nViewport ${VIEWPORT.width}x${VIEWPORT.height}; scroll ${SCROLL_PX_PER_S} px/s for ${SCROLL_MS / 1000} s; report HTML ${(readFileSync(htmlFile).length / 1e6).toFixed(0)} MB.\n`);
+  console.log(`\nViewport ${VIEWPORT.width}x${VIEWPORT.height}; scroll ${SCROLL_PX_PER_S} px/s for ${SCROLL_MS / 1000} s; report HTML ${(readFileSync(htmlFile).length / 1e6).toFixed(0)} MB; panel message ${sizes}.\n`);
   console.log('| mode | items per list | first card painted ms | frames | frame median ms | p95 ms | p99 ms | max ms | dropped (>16.7 ms) | cards in DOM (bound) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {

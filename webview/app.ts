@@ -5,7 +5,7 @@
  *
  * DOM hooks: `#tabs`, `#tab-mistakes`, `#tab-metrics` (vscode-panel-tab), `#view-mistakes`, `#view-metrics`.
  */
-import type { DiagnosticsStatus, PanelViewState, Report, RunStatus } from '../src/core/protocol';
+import type { DiagnosticsStatus, PackedReport, PanelViewState, ReportSummary, RunStatus } from '../src/core/protocol';
 import { DiagnosticsView } from './diagnostics/diagnosticsView';
 import { h } from './dom/h';
 import { ExampleLoader } from './grid/exampleLoader';
@@ -36,7 +36,7 @@ export class App {
   private readonly diagnostics: DiagnosticsView | null;
   private readonly tabs: TabsHandle;
   private readonly loader: ExampleLoader | null;
-  private report: Report | null = null;
+  private report: ReportSummary | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private lastRunState: RunStatus['state'] | null = null;
 
@@ -82,11 +82,12 @@ export class App {
     });
   }
 
-  setReport(report: Report, partial: boolean): void {
+  setReport(packed: PackedReport, partial: boolean): void {
+    const { report, lists } = packed;
     const prev = this.report;
     if (prev && (prev.model.path !== report.model.path || prev.data.path !== report.data.path)) this.loader?.clear();
     this.report = report;
-    this.mistakes.setReport(report);
+    this.mistakes.setReport(report, lists);
     this.metrics.setReport(report);
     this.status.setPartial(partial);
     if (!this.host.client) this.status.describeReport(report);

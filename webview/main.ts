@@ -6,7 +6,8 @@
  *   <script type="application/json" id="report-data">; cards show the source name, no images.
  * Styles are injected as <style> text (the CSP allows inline styles, not inline scripts).
  */
-import type { Report } from '../src/core/protocol';
+import type { PackedReport } from '../src/core/protocol';
+import { packReport } from '../src/core/report/packed';
 import { App } from './app';
 import { h } from './dom/h';
 import { ProtocolClient } from './protocol/client';
@@ -34,7 +35,7 @@ function root(): HTMLElement {
 
 function startPanel(vscode: NonNullable<ReturnType<typeof acquireVsCode>>): void {
   let app: App | null = null;
-  const pending: { status?: Parameters<App['setStatus']>[0]; report?: { report: Report; partial: boolean }; diagnostics?: Parameters<App['setDiagnostics']> } = {};
+  const pending: { status?: Parameters<App['setStatus']>[0]; report?: { report: PackedReport; partial: boolean }; diagnostics?: Parameters<App['setDiagnostics']> } = {};
   const client = new ProtocolClient((msg) => vscode.postMessage(msg), {
     onStatus: (s) => (app ? app.setStatus(s) : (pending.status = s)),
     onReport: (report, partial) => (app ? app.setReport(report, partial) : (pending.report = { report, partial })),
@@ -74,7 +75,7 @@ function startStandalone(): void {
     return;
   }
   const app = new App(el, { client: null, savedState: null, saveState: () => {} });
-  app.setReport(report, false);
+  app.setReport(packReport(report), false); // one path for both: the grid reads columns
 }
 
 registerToolkit();

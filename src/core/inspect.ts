@@ -3,12 +3,12 @@
  * and analyses (plan.ts, model/worker.ts), so the caller's thread — the extension host —
  * only receives progress and results, also while the run goes on (partial results).
  */
-import type { AnalysisResult } from './analysis/analyze';
 import { UserError } from './errors';
 import { startInference, type RunHandle, type RunOutcome } from './model/runner';
-import type { RunSummary } from './model/workerProtocol';
+import type { AnalysisSummary, RunSummary } from './model/workerProtocol';
 import type { InspectOptions } from './options';
-import { REPORT_VERSION, type OutputKind, type Report, type SkippedExample } from './protocol';
+import { REPORT_VERSION, type OutputKind, type PackedLists, type PackedReport, type Report, type SkippedExample } from './protocol';
+import { ownBuffers, unpackReport } from './report/packed';
 import { TOOL_VERSION } from './version';
 
 export type { InspectOptions } from './options';
@@ -23,8 +23,9 @@ export interface InspectCallbacks {
   onProgress?(p: InspectProgress): void;
   /** Once the model is loaded and the run planned. */
   onReady?(summary: RunSummary): void;
-  /** Partial results while the run goes on (at most every `partialEveryMs`). */
-  onPartial?(r: Report): void;
+  /** Partial results while the run goes on (at most every `partialEveryMs`), the lists packed
+   *  as the child sent them: passing them on to the panel costs the host no rebuilding. */
+  onPartial?(r: PackedReport): void;
   partialEveryMs?: number;
   onWarning?(message: string): void;
   /** Worker statistics (wall time, peak memory) once the run is over. */
@@ -36,12 +37,17 @@ export interface InspectCallbacks {
 }
 
 export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): Promise<Report> {
+  return unpackReport(await inspectPacked(opts, cb));
+}
+
+/** inspect() with the report's lists left in columns, as the panel takes them. */
+export async function inspectPacked(opts: InspectOptions, cb: InspectCallbacks = {}): Promise<PackedReport> {
   if (cb.signal?.aborted) throw new UserError('cancelled', 'cancelled');
   let summary: RunSummary | undefined;
   let done = 0;
   const skipped: SkippedExample[] = [];
 
-  const report = (result: AnalysisResult, outputKind: OutputKind, seconds: number): Report => ({
+  const report = (result: AnalysisSummary, lists: PackedLists, outputKind: OutputKind, seconds: number): PackedReport => ({ report: {
     version: REPORT_VERSION,
     tool: { name: 'mistake-lens', version: TOOL_VERSION },
     createdAt: new Date().toISOString(),
@@ -54,7 +60,7 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
     skipped: [...skipped],
     numSkipped: skipped.length,
     timing: { seconds, examplesPerSecond: seconds > 0 ? result.numExamples / seconds : 0 },
-  });
+  }, lists: ownBuffers(lists) });
   const progress = () => cb.onProgress?.({ done, total: summary?.total, executionProvider: summary?.executionProvider });
 
   const handle = startInference(
@@ -71,7 +77,7 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
         progress();
       },
       onPartial(m) {
-        cb.onPartial?.(report(m.result, m.outputKind, m.seconds));
+        cb.onPartial?.(report(m.result, m.lists, m.outputKind, m.seconds));
       },
       onSkipped(m) {
         skipped.push({ index: m.index, source: m.source, reason: m.reason });
@@ -98,5 +104,5 @@ export async function inspect(opts: InspectOptions, cb: InspectCallbacks = {}): 
     cb.signal?.removeEventListener('abort', onAbort);
   }
   cb.onWorkerDone?.(outcome);
-  return report(outcome.result, outcome.outputKind, outcome.seconds);
+  return report(outcome.result, outcome.lists, outcome.outputKind, outcome.seconds);
 }

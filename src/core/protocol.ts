@@ -178,6 +178,63 @@ export interface Report {
 }
 
 // ---------------------------------------------------------------------------------------
+// The report as the panel gets it: everything but the three ranked lists as it is, the lists in
+// columns of typed arrays. VS Code's postMessage moves typed arrays as binary buffers, so a list
+// of 100,000 examples costs the extension host a memcpy instead of a 100 MB JSON.stringify, and
+// the webview reads a row only when a card shows it. The Report JSON above stays the contract.
+// ---------------------------------------------------------------------------------------
+
+/** Strings as UTF-8: string i is utf8[offsets[i] .. offsets[i + 1]). */
+export interface PackedStrings {
+  utf8: Uint8Array;
+  offsets: Uint32Array;
+}
+
+/** RankedExample[] by columns. Class names are codes into PackedLists.names. */
+export interface PackedRanked {
+  count: number;
+  index: Float64Array;
+  source: PackedStrings;
+  label: Uint32Array;
+  predicted: Uint32Array;
+  confidence: Float64Array;
+  pLabel: Float64Array;
+  loss: Float64Array;
+  margin: Float64Array;
+  /** Row i's top classes are entries topOffsets[i] .. topOffsets[i + 1] of topClass / topP. */
+  topOffsets: Uint32Array;
+  topClass: Uint32Array;
+  topP: Float64Array;
+}
+
+/** LabelIssue[] by columns. */
+export interface PackedLabelIssues {
+  count: number;
+  index: Float64Array;
+  source: PackedStrings;
+  label: Uint32Array;
+  suggested: Uint32Array;
+  score: Float64Array;
+  pLabel: Float64Array;
+  pSuggested: Float64Array;
+}
+
+export interface PackedLists {
+  /** The report's classes first, then any other name a list uses. */
+  names: string[];
+  mistakes: PackedRanked;
+  hardest: PackedRanked;
+  labelIssues: PackedLabelIssues;
+}
+
+export type ReportSummary = Omit<Report, 'mistakes' | 'hardest' | 'labelIssues'>;
+
+export interface PackedReport {
+  report: ReportSummary;
+  lists: PackedLists;
+}
+
+// ---------------------------------------------------------------------------------------
 // Host <-> webview messages. The panel refers to examples by their dataset index (`id`),
 // never by path: the host looks the path up itself. Requests carry a `requestId`; the host
 // answers each with `response` or `requestFailed`, so a failed request rejects its promise.
@@ -208,8 +265,8 @@ export interface ExampleView {
 
 export type HostToWebview =
   | { type: 'status'; status: RunStatus }
-  /** A full or partial report. `partial` while the run goes on. */
-  | { type: 'report'; report: Report; partial: boolean }
+  /** A full or partial report (lists in columns, see PackedLists). `partial` while the run goes on. */
+  | { type: 'report'; report: ReportSummary; lists: PackedLists; partial: boolean }
   | { type: 'response'; requestId: number; body: WebviewResponse }
   | { type: 'requestFailed'; requestId: number; message: string }
   /** The Diagnostics tab's state; `reveal` brings the tab to the front (a run the user just started). */

@@ -14,6 +14,7 @@ import { ScriptTracer } from './trace/scriptTracer';
 import { requireTrust } from './trust';
 import type { InspectOptions } from '../core/options';
 import type { DiagnosticsStatus, Report } from '../core/protocol';
+import { unpackReport } from '../core/report/packed';
 import type { DiagnoseReport } from '../core/diagnostics/types';
 
 /** What activate() returns: for scripts, other extensions and the integration tests. */
@@ -109,7 +110,10 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     }),
   );
   return {
-    inspect: async (model, data, options) => ((await requireTrust('Inspect Mistakes')) ? runs.inspect(model, data, options) : undefined),
+    inspect: async (model, data, options) => {
+      const packed = (await requireTrust('Inspect Mistakes')) ? await runs.inspect(model, data, options) : undefined;
+      return packed && unpackReport(packed);
+    },
     shownReport: () => MistakesPanel.current?.lastReport,
     diagnose: runDiagnostics,
     shownDiagnostics: () => MistakesPanel.current?.lastDiagnostics,

@@ -6,17 +6,21 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { deserialize, serialize } from 'node:v8';
 import { isUserError } from '../core/errors';
-import { inspect } from '../core/inspect';
+import { inspectPacked } from '../core/inspect';
 import { startInference, type RunHandle } from '../core/model/runner';
 import type { InspectOptions } from '../core/options';
-import type { Report, RunStatus } from '../core/protocol';
+import { REPORT_VERSION, type PackedReport, type RunStatus } from '../core/protocol';
+import { checkPackedLists } from '../core/report/packed';
 import { MistakesPanel } from './panel/MistakesPanel';
 import { readSettings } from './settings';
 
+/** Saved with v8.serialize: the packed lists are written as bytes (JSON of 100,000 ranked
+ *  examples took the host ~1 s to stringify at the end of a run). */
 interface SavedRun {
   options: InspectOptions;
-  report: Report;
+  report: PackedReport;
 }
 
 export class Runs implements vscode.Disposable {
@@ -27,11 +31,11 @@ export class Runs implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   private get lastRunFile(): vscode.Uri {
-    return vscode.Uri.joinPath(this.context.globalStorageUri, 'last-run.json');
+    return vscode.Uri.joinPath(this.context.globalStorageUri, 'last-run.v8');
   }
 
   /** Runs the model on the data and shows the result in the panel. */
-  async inspect(model: string, data: string, extra: Partial<InspectOptions> = {}): Promise<Report | undefined> {
+  async inspect(model: string, data: string, extra: Partial<InspectOptions> = {}): Promise<PackedReport | undefined> {
     this.stop();
     const s = readSettings();
     const options: InspectOptions = {
@@ -55,7 +59,7 @@ export class Runs implements vscode.Disposable {
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         try {
-          const report = await inspect(options, {
+          const report = await inspectPacked(options, {
             signal: abort.signal,
             keepAlive: true,
             onHandle: (h) => {
@@ -80,8 +84,9 @@ export class Runs implements vscode.Disposable {
             onWarning: (m) => void vscode.window.showWarningMessage(`Mistake Lens: ${m}`),
           });
           panel.setReport(report, false);
-          const notes = report.executionProviderNotes.length ? ` (${report.executionProviderNotes.join('; ')})` : '';
-          panel.setStatus({ ...status, state: 'done', done: report.numExamples, message: `Ran on ${report.executionProvider}${notes}` });
+          const r = report.report;
+          const notes = r.executionProviderNotes.length ? ` (${r.executionProviderNotes.join('; ')})` : '';
+          panel.setStatus({ ...status, state: 'done', done: r.numExamples, message: `Ran on ${r.executionProvider}${notes}` });
           await this.save({ options, report });
           return report;
         } catch (e) {
@@ -118,10 +123,11 @@ export class Runs implements vscode.Disposable {
   private attachServeOnly(panel: MistakesPanel, saved: SavedRun): void {
     panel.setTitle(basename(saved.options.model));
     panel.setReport(saved.report, false);
+    const r = saved.report.report;
     panel.setStatus({
       state: 'done', modelName: basename(saved.options.model), dataName: basename(saved.options.data),
-      done: saved.report.numExamples, total: saved.report.numExamples, executionProvider: saved.report.executionProvider,
-      message: `Saved report from ${new Date(saved.report.createdAt).toLocaleString()}`,
+      done: r.numExamples, total: r.numExamples, executionProvider: r.executionProvider,
+      message: `Saved report from ${new Date(r.createdAt).toLocaleString()}`,
     });
     let handle: RunHandle | undefined;
     panel.setExampleSource((ids) => {
@@ -134,7 +140,13 @@ export class Runs implements vscode.Disposable {
   panelForDiagnostics(model: string, data: string): MistakesPanel {
     const fresh = !MistakesPanel.current;
     const panel = MistakesPanel.show(this.context.extensionUri, data);
-    if (fresh) panel.setTitle(basename(model));
+    if (fresh) {
+      panel.setTitle(basename(model));
+      panel.setStatus({
+        state: 'idle', modelName: basename(model), dataName: basename(data), done: 0, total: null, executionProvider: null,
+        message: 'Diagnostics only so far: Inspect Mistakes fills the Mistakes and Metrics tabs',
+      });
+    }
     this.wire(panel);
     return panel;
   }
@@ -165,7 +177,7 @@ export class Runs implements vscode.Disposable {
   private async save(run: SavedRun): Promise<void> {
     try {
       await mkdir(this.context.globalStorageUri.fsPath, { recursive: true });
-      await writeFile(this.lastRunFile.fsPath, JSON.stringify(run));
+      await writeFile(this.lastRunFile.fsPath, serialize(run));
     } catch {
       // Only "Show Last Report" needs it; the run itself succeeded.
     }
@@ -173,7 +185,10 @@ export class Runs implements vscode.Disposable {
 
   private async load(): Promise<SavedRun | undefined> {
     try {
-      return JSON.parse(await readFile(this.lastRunFile.fsPath, 'utf8')) as SavedRun;
+      const run = deserialize(await readFile(this.lastRunFile.fsPath)) as SavedRun;
+      if (run.report.report.version !== REPORT_VERSION) return undefined; // from another version: run again
+      checkPackedLists(run.report.lists);
+      return run;
     } catch {
       return undefined;
     }

@@ -1,8 +1,10 @@
 /**
- * What the Mistakes grid lists: one of the report's three rankings, filtered.
+ * What the Mistakes grid lists: one of the report's three rankings, sorted and filtered over its
+ * columns (PackedLists), each card's item made only when the card is shown.
  * DOM-free so it is unit-tested in plain Node.
  */
-import type { LabelIssue, PanelViewState, RankedExample, Report } from '../../src/core/protocol';
+import type { LabelIssue, PackedLabelIssues, PackedLists, PackedRanked, PanelViewState, RankedExample } from '../../src/core/protocol';
+import { issueAt, rankedAt } from '../../src/core/report/packed';
 
 export type SortMode = PanelViewState['sort'];
 export type ViewFilter = PanelViewState['filter'];
@@ -32,12 +34,92 @@ export function fromLabelIssue(e: LabelIssue): GridItem {
   return { kind: 'labelIssue', id: e.index, source: e.source, label: e.label, predicted: e.suggested, confidence: e.score, issue: e };
 }
 
-/** Sort keys per mode, as the report documents its lists: larger key first. */
-function sortKey(mode: SortMode): (item: GridItem) => number {
-  switch (mode) {
-    case 'mistakes': return (it) => it.confidence;
-    case 'hardest': return (it) => (it.kind === 'ranked' ? -it.example.pLabel : 0);
-    case 'labelIssues': return (it) => (it.kind === 'labelIssue' ? it.issue.score : 0);
+/**
+ * One ranking's rows, read from its columns (PackedLists). A row's GridItem is made the first time
+ * it is asked for and then kept, so a card re-bound to the same row sees the same object; a list
+ * of 100,000 rows costs nothing until its rows are shown.
+ */
+export class Ranking {
+  readonly length: number;
+  private readonly made: (GridItem | undefined)[] = [];
+  private readonly index: Float64Array;
+  /** Codes into names: the true / given label, and the prediction / suggested class. */
+  readonly labelCodes: Uint32Array;
+  readonly predictedCodes: Uint32Array;
+  /** What the filters' range and the card's percentage read: p(predicted), or the label-error score. */
+  readonly confidences: Float64Array;
+
+  constructor(private readonly lists: PackedLists, readonly mode: SortMode) {
+    const p = this.list();
+    this.length = p.count;
+    this.index = p.index;
+    this.labelCodes = p.label;
+    this.predictedCodes = 'suggested' in p ? p.suggested : p.predicted;
+    this.confidences = 'score' in p ? p.score : p.confidence;
+  }
+
+  get names(): readonly string[] {
+    return this.lists.names;
+  }
+
+  private list(): PackedRanked | PackedLabelIssues {
+    switch (this.mode) {
+      case 'mistakes': return this.lists.mistakes;
+      case 'hardest': return this.lists.hardest;
+      case 'labelIssues': return this.lists.labelIssues;
+    }
+  }
+
+  id(row: number): number {
+    return this.index[row]!;
+  }
+
+  item(row: number): GridItem {
+    let it = this.made[row];
+    if (!it) {
+      const l = this.lists;
+      it = this.mode === 'labelIssues' ? fromLabelIssue(issueAt(l.labelIssues, l.names, row))
+        : fromRanked(rankedAt(this.mode === 'mistakes' ? l.mistakes : l.hardest, l.names, row));
+      this.made[row] = it;
+    }
+    return it;
+  }
+
+  /** Sort key as the report documents its lists: larger first. */
+  key(row: number): number {
+    switch (this.mode) {
+      case 'mistakes': return this.lists.mistakes.confidence[row]!;
+      case 'hardest': return -this.lists.hardest.pLabel[row]!;
+      case 'labelIssues': return this.lists.labelIssues.score[row]!;
+    }
+  }
+}
+
+/** What the grid shows: rows of one ranking in display order (`order`: row numbers; null: all, as listed). */
+export class ItemList {
+  static readonly EMPTY = new ItemList(null, new Uint32Array(0));
+  readonly length: number;
+
+  constructor(readonly ranking: Ranking | null, private readonly order: Uint32Array | null) {
+    this.length = order ? order.length : ranking?.length ?? 0;
+  }
+
+  row(i: number): number {
+    return this.order ? this.order[i]! : i;
+  }
+
+  at(i: number): GridItem {
+    return this.ranking!.item(this.row(i));
+  }
+
+  id(i: number): number {
+    return this.ranking!.id(this.row(i));
+  }
+
+  /** Position of a dataset index in the list, or -1. */
+  indexOfId(id: number): number {
+    for (let i = 0; i < this.length; i++) if (this.id(i) === id) return i;
+    return -1;
   }
 }
 
@@ -45,18 +127,15 @@ function sortKey(mode: SortMode): (item: GridItem) => number {
  * The items of one ranking in display order. The engine already sorts its lists; this keeps that
  * order (stable) and only sorts when a list arrives out of order (e.g. hand-made or merged reports).
  */
-export function itemsForSort(report: Pick<Report, 'mistakes' | 'hardest' | 'labelIssues'>, mode: SortMode): GridItem[] {
-  const items = mode === 'labelIssues' ? report.labelIssues.map(fromLabelIssue)
-    : (mode === 'mistakes' ? report.mistakes : report.hardest).map(fromRanked);
-  const key = sortKey(mode);
+export function itemsForSort(lists: PackedLists, mode: SortMode): ItemList {
+  const r = new Ranking(lists, mode);
   let sorted = true;
-  for (let i = 1; i < items.length && sorted; i++) if (key(items[i - 1]!) < key(items[i]!)) sorted = false;
-  if (!sorted) {
-    const keyed = items.map((it, i) => ({ it, i, k: key(it) }));
-    keyed.sort((a, b) => b.k - a.k || a.i - b.i);
-    return keyed.map((x) => x.it);
-  }
-  return items;
+  for (let i = 1; i < r.length && sorted; i++) if (r.key(i - 1) < r.key(i)) sorted = false;
+  if (sorted) return new ItemList(r, null);
+  const keys = Float64Array.from({ length: r.length }, (_, i) => r.key(i));
+  const order = Uint32Array.from({ length: r.length }, (_, i) => i);
+  order.sort((a, b) => keys[b]! - keys[a]! || a - b);
+  return new ItemList(r, order);
 }
 
 export function isFilterActive(f: ViewFilter): boolean {
@@ -70,11 +149,24 @@ export function matchesFilter(item: GridItem, f: ViewFilter): boolean {
     && item.confidence <= f.maxConfidence;
 }
 
-export function filterItems(items: readonly GridItem[], f: ViewFilter): GridItem[] {
-  if (!isFilterActive(f)) return items.slice();
-  const out: GridItem[] = [];
-  for (const it of items) if (matchesFilter(it, f)) out.push(it);
-  return out;
+/** The rows that pass the filter, read from the columns: no item is made for a row not shown. */
+export function filterItems(list: ItemList, f: ViewFilter): ItemList {
+  const r = list.ranking;
+  if (!isFilterActive(f) || !r) return list;
+  // A class the lists never name matches no row.
+  const code = (name: string | null) => (name === null ? -1 : r.names.indexOf(name));
+  const label = code(f.label);
+  const predicted = code(f.predicted);
+  if ((f.label !== null && label < 0) || (f.predicted !== null && predicted < 0)) return new ItemList(r, new Uint32Array(0));
+  const out = new Uint32Array(list.length);
+  let n = 0;
+  for (let i = 0; i < list.length; i++) {
+    const row = list.row(i);
+    const c = r.confidences[row]!;
+    if ((label < 0 || r.labelCodes[row] === label) && (predicted < 0 || r.predictedCodes[row] === predicted)
+      && c >= f.minConfidence && c <= f.maxConfidence) out[n++] = row;
+  }
+  return new ItemList(r, out.slice(0, n));
 }
 
 /**
@@ -96,11 +188,4 @@ export function normalizeRange(min: number, max: number): { minConfidence: numbe
   const a = Math.min(1, Math.max(0, min));
   const b = Math.min(1, Math.max(0, max));
   return a <= b ? { minConfidence: a, maxConfidence: b } : { minConfidence: b, maxConfidence: a };
-}
-
-/** Classes that occur as label / prediction in a list, in the report's class order (for the filter dropdowns). */
-export function classesIn(classes: readonly string[], items: readonly GridItem[], field: 'label' | 'predicted'): string[] {
-  const seen = new Set<string>();
-  for (const it of items) seen.add(it[field]);
-  return classes.filter((c) => seen.has(c));
 }

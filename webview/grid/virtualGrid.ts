@@ -5,7 +5,7 @@
  */
 import { h } from '../dom/h';
 import { CardView, type ImageState } from './card';
-import type { GridItem } from './items';
+import { ItemList, type GridItem } from './items';
 import {
   computeLayout, indexAfterKey, isGridKey, scrollToReveal, visibleRange, cellPosition,
   type GridGeometry, type GridLayout, type VisibleRange,
@@ -25,7 +25,7 @@ export interface VirtualGridOptions {
 export class VirtualGrid {
   readonly element: HTMLElement;
   private readonly sizer: HTMLElement;
-  private items: GridItem[] = [];
+  private items: ItemList = ItemList.EMPTY;
   private layout: GridLayout = computeLayout(0, 0, CARD_GEOMETRY);
   private readonly rendered = new Map<number, CardView>();
   private readonly free: CardView[] = [];
@@ -59,7 +59,7 @@ export class VirtualGrid {
   }
 
   /** New list. `scrollTop` restores a position (applied once the grid has a size). */
-  setItems(items: GridItem[], scrollTop: number | null = 0): void {
+  setItems(items: ItemList, scrollTop: number | null = 0): void {
     this.items = items;
     if (this.activeIndex >= items.length) this.activeIndex = Math.max(0, items.length - 1);
     for (const [, card] of this.rendered) {
@@ -102,7 +102,7 @@ export class VirtualGrid {
   }
 
   indexOfId(id: number): number {
-    return this.items.findIndex((it) => it.id === id);
+    return this.items.indexOfId(id);
   }
 
   /** How many cards are in the DOM now (for tests and the benchmark). */
@@ -175,7 +175,7 @@ export class VirtualGrid {
     }
     const ids: number[] = [];
     for (let i = range.firstIndex; i < range.endIndex; i++) {
-      const item = this.items[i]!;
+      const item = this.items.at(i);
       let card = this.rendered.get(i);
       if (!card || card.item !== item) {
         if (!card) {

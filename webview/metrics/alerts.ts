@@ -4,7 +4,7 @@
  *
  * DOM hooks: `#alerts`, `.alert[data-kind="labelPermutation"|"nonFinite"|"skipped"|"unlabelled"|"executionProvider"]`.
  */
-import type { Report } from '../../src/core/protocol';
+import type { ReportSummary } from '../../src/core/protocol';
 import { h, svg } from '../dom/h';
 import { int, pct } from '../format';
 
@@ -28,7 +28,7 @@ function icon(level: 'error' | 'warning' | 'info' | 'ok'): SVGElement {
   return svg('svg', { width: '16', height: '16', viewBox: '0 0 16 16' }, ...shapes[level]);
 }
 
-export function alerts(r: Report): HTMLElement {
+export function alerts(r: ReportSummary): HTMLElement {
   const out: HTMLElement[] = [];
   const lp = r.labelPermutation;
   if (lp.suspected) {

@@ -7,7 +7,7 @@ import {
   LineElement, LogarithmicScale, PointElement, Title, Tooltip,
   type ChartConfiguration, type ChartDataset,
 } from 'chart.js';
-import type { Histogram, Report } from '../../src/core/protocol';
+import type { Histogram, ReportSummary } from '../../src/core/protocol';
 import { fixed, pct } from '../format';
 import { seriesColor, seriesDash, themeColors, withAlpha, type ThemeColors } from '../theme/colors';
 
@@ -40,7 +40,7 @@ const unitAxis = (title: string, min = 0) => ({
 
 export type ChartKind = 'pr' | 'coverage' | 'reliability' | 'loss' | 'confidence';
 
-export function chartConfig(kind: ChartKind, r: Report, t: ThemeColors): ChartConfiguration {
+export function chartConfig(kind: ChartKind, r: ReportSummary, t: ThemeColors): ChartConfiguration {
   switch (kind) {
     case 'pr': return prConfig(r, t);
     case 'coverage': return coverageConfig(r, t);
@@ -50,7 +50,7 @@ export function chartConfig(kind: ChartKind, r: Report, t: ThemeColors): ChartCo
   }
 }
 
-function prConfig(r: Report, t: ThemeColors): ChartConfiguration {
+function prConfig(r: ReportSummary, t: ThemeColors): ChartConfiguration {
   const curves = r.prCurves.length > MAX_PR_CURVES
     ? [...r.prCurves].sort((a, b) => a.averagePrecision - b.averagePrecision).slice(0, MAX_PR_CURVES)
     : r.prCurves;
@@ -76,7 +76,7 @@ function prConfig(r: Report, t: ThemeColors): ChartConfiguration {
   } as ChartConfiguration;
 }
 
-function coverageConfig(r: Report, t: ThemeColors): ChartConfiguration {
+function coverageConfig(r: ReportSummary, t: ThemeColors): ChartConfiguration {
   const c = r.coverage;
   const accs = c.points.map((p) => p.accuracy);
   const minY = Math.max(0, Math.floor((Math.min(c.targetAccuracy, ...accs) - 0.05) * 20) / 20);
@@ -111,7 +111,7 @@ function coverageConfig(r: Report, t: ThemeColors): ChartConfiguration {
   } as ChartConfiguration;
 }
 
-function reliabilityConfig(r: Report, t: ThemeColors): ChartConfiguration {
+function reliabilityConfig(r: ReportSummary, t: ThemeColors): ChartConfiguration {
   const bins = r.reliability;
   const labels = bins.map((b) => `${fixed(b.lower, 2)}–${fixed(b.upper, 2)}`);
   return {
@@ -170,7 +170,7 @@ function histogramConfig(hist: Histogram, title: string, color: string, t: Theme
 export class ChartSet {
   private charts = new Map<ChartKind, Chart>();
 
-  render(report: Report, canvases: Map<ChartKind, HTMLCanvasElement>): void {
+  render(report: ReportSummary, canvases: Map<ChartKind, HTMLCanvasElement>): void {
     const t = themeColors();
     applyDefaults(t);
     this.destroy();

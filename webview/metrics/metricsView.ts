@@ -6,7 +6,7 @@
  * DOM hooks: `#summary .kpi[data-kpi]`, `#alerts`, `#confusion`, `#per-class` (rows `[data-class]`),
  * `#chart-pr`, `#chart-coverage`, `#chart-reliability`, `#chart-loss`, `#chart-confidence`.
  */
-import type { Report } from '../../src/core/protocol';
+import type { ReportSummary } from '../../src/core/protocol';
 import { h, replaceChildren } from '../dom/h';
 import { fixed, int, pct } from '../format';
 import { button, dataGrid } from '../toolkit';
@@ -17,7 +17,7 @@ import { confusionMatrix } from './confusionMatrix';
 /** Beyond this many classes the per-class table starts with the worst ones. */
 const PER_CLASS_ROWS = 100;
 
-const CHARTS: { kind: ChartKind; title: string; note: (r: Report) => string }[] = [
+const CHARTS: { kind: ChartKind; title: string; note: (r: ReportSummary) => string }[] = [
   { kind: 'pr', title: 'Precision–recall curves', note: (r) => (r.prCurves.length > MAX_PR_CURVES ? `the ${MAX_PR_CURVES} classes with the lowest AP of ${int(r.prCurves.length)}` : `one curve per class, macro F1 ${fixed(r.macro.f1, 3)}`) },
   { kind: 'coverage', title: 'Coverage vs accuracy', note: (r) => coverageNote(r) },
   { kind: 'reliability', title: 'Reliability diagram', note: (r) => `ECE ${pct(r.ece, 2)} over ${r.reliability.length} bins` },
@@ -25,7 +25,7 @@ const CHARTS: { kind: ChartKind; title: string; note: (r: Report) => string }[] 
   { kind: 'confidence', title: 'Confidence histogram', note: () => 'p of the predicted class' },
 ];
 
-function coverageNote(r: Report): string {
+function coverageNote(r: ReportSummary): string {
   const c = r.coverage;
   if (c.coverageAtTarget <= 0) return `no threshold reaches ${pct(c.targetAccuracy)} accuracy`;
   const th = c.thresholdAtTarget === null ? '' : ` (confidence ≥ ${fixed(c.thresholdAtTarget, 3)})`;
@@ -35,10 +35,10 @@ function coverageNote(r: Report): string {
 export class MetricsView {
   readonly element: HTMLElement;
   private readonly charts = new ChartSet();
-  private report: Report | null = null;
+  private report: ReportSummary | null = null;
   private visible = false;
   /** The DOM for `report` is built when the tab is first shown (a 1,000-class report is a lot of DOM). */
-  private built: Report | null = null;
+  private built: ReportSummary | null = null;
   private chartsStale = true;
   private canvases = new Map<ChartKind, HTMLCanvasElement>();
 
@@ -46,7 +46,7 @@ export class MetricsView {
     this.element = h('div', { class: 'metrics' }, h('p', { class: 'muted', text: 'Waiting for results…' }));
   }
 
-  setReport(report: Report): void {
+  setReport(report: ReportSummary): void {
     this.report = report;
     this.chartsStale = true;
     if (this.visible) this.refresh();
@@ -82,7 +82,7 @@ export class MetricsView {
     this.charts.render(this.report, this.canvases);
   }
 
-  private build(r: Report): void {
+  private build(r: ReportSummary): void {
     this.charts.destroy();
     const kpi = (key: string, label: string, value: string, sub?: string) =>
       h('div', { class: 'kpi', attrs: { 'data-kpi': key } }, h('div', { class: 'kpi-value', text: value }), h('div', { class: 'kpi-label', text: label }), sub ? h('div', { class: 'kpi-sub', text: sub }) : null);
@@ -106,7 +106,7 @@ export class MetricsView {
         { title: 'Support', width: '1fr', align: 'end' },
       ],
     });
-    const rowOf = (c: Report['perClass'][number]) => ({
+    const rowOf = (c: ReportSummary['perClass'][number]) => ({
       cells: [c.class, fixed(c.precision), fixed(c.recall), fixed(c.f1), fixed(c.averagePrecision), int(c.support)], data: { class: c.class },
     });
     const averages = [

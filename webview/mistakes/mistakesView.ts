@@ -4,14 +4,15 @@
  * DOM hooks: `#sort`, `#filter-label`, `#filter-predicted`, `#filter-min`, `#filter-max`,
  * `#filter-clear`, `#result-count`, `#grid` (the scroller; cards are `.card[data-id]`), `#grid-empty`.
  */
-import type { PanelViewState, RankedExample, Report } from '../../src/core/protocol';
+import type { PackedLists, PanelViewState, RankedExample, ReportSummary } from '../../src/core/protocol';
+import { rankedAt } from '../../src/core/report/packed';
 import { h } from '../dom/h';
 import { int, pct } from '../format';
 import type { ExampleLoader } from '../grid/exampleLoader';
 import type { ImageState } from '../grid/card';
 import {
   SORT_MODES, filterItems, isFilterActive, itemsForSort, normalizeRange, parseConfidenceInput,
-  type GridItem, type SortMode, type ViewFilter,
+  ItemList, type GridItem, type SortMode, type ViewFilter,
 } from '../grid/items';
 import { VirtualGrid } from '../grid/virtualGrid';
 import { button, dropdown, textField, type DropdownHandle, type DropdownOption, type TextFieldHandle } from '../toolkit';
@@ -46,11 +47,13 @@ export class MistakesView {
   private readonly labelCaption: HTMLElement;
   private readonly predictedCaption: HTMLElement;
   private readonly rangeCaption: HTMLElement;
-  private report: Report | null = null;
+  private report: ReportSummary | null = null;
+  private lists: PackedLists | null = null;
   private state: PanelViewState | null = null;
-  private cache = new Map<SortMode, GridItem[]>();
-  private ranked = new Map<number, RankedExample>();
-  private items: GridItem[] = [];
+  private cache = new Map<SortMode, ItemList>();
+  /** Dataset index -> where its ranked record is; built on first use (a label issue's detail view). */
+  private ranked: Map<number, { hardest: boolean; row: number }> | null = null;
+  private items: ItemList = ItemList.EMPTY;
   private classes: string[] = [];
 
   constructor(private readonly opts: MistakesViewOptions) {
@@ -69,7 +72,7 @@ export class MistakesView {
     this.detail = new DetailView({
       canOpenFiles: loader !== null,
       imageFor,
-      rankedFor: (id) => this.ranked.get(id),
+      rankedFor: (id) => this.rankedFor(id),
       onOpenFile: (id, how) => this.opts.onOpenFile(id, how),
       onNavigate: (delta) => this.step(delta),
       onClose: () => this.closeDetail(),
@@ -111,13 +114,12 @@ export class MistakesView {
     });
   }
 
-  setReport(report: Report): void {
+  setReport(report: ReportSummary, lists: PackedLists): void {
     const first = this.report === null;
     this.report = report;
+    this.lists = lists;
     this.cache.clear();
-    this.ranked = new Map();
-    for (const e of report.hardest) this.ranked.set(e.index, e);
-    for (const e of report.mistakes) this.ranked.set(e.index, e);
+    this.ranked = null;
     if (first || this.classes.length !== report.classes.length || this.classes.some((c, i) => c !== report.classes[i])) {
       this.classes = report.classes.slice();
       const options: DropdownOption[] = [{ value: ANY, label: 'Any' }, ...this.classes.map((c, i) => ({ value: String(i), label: c }))];
@@ -174,19 +176,19 @@ export class MistakesView {
       if (this.detail.isOpen) this.detail.hide();
       return;
     }
-    const index = this.items.findIndex((it) => it.id === selected);
+    const index = this.items.indexOfId(selected);
     if (index < 0) {
       this.detail.hide();
       return;
     }
     this.opts.loader?.ensure([selected]);
-    this.detail.show(this.items[index]!, index, this.items.length);
+    this.detail.show(this.items.at(index), index, this.items.length);
   }
 
-  private itemsFor(sort: SortMode): GridItem[] {
+  private itemsFor(sort: SortMode): ItemList {
     let items = this.cache.get(sort);
     if (!items) {
-      items = itemsForSort(this.report!, sort);
+      items = itemsForSort(this.lists!, sort);
       this.cache.set(sort, items);
     }
     return items;
@@ -243,18 +245,29 @@ export class MistakesView {
   }
 
   private openDetail(index: number): void {
-    const item = this.items[index];
-    if (item) this.opts.onStateChange({ selected: item.id });
+    if (index >= 0 && index < this.items.length) this.opts.onStateChange({ selected: this.items.id(index) });
+  }
+
+  /** A ranked record for a dataset index (mistakes win over hardest, as both hold the same example). */
+  private rankedFor(id: number): RankedExample | undefined {
+    const l = this.lists;
+    if (!l) return undefined;
+    if (!this.ranked) {
+      this.ranked = new Map();
+      for (let row = 0; row < l.hardest.count; row++) this.ranked.set(l.hardest.index[row]!, { hardest: true, row });
+      for (let row = 0; row < l.mistakes.count; row++) this.ranked.set(l.mistakes.index[row]!, { hardest: false, row });
+    }
+    const at = this.ranked.get(id);
+    return at && rankedAt(at.hardest ? l.hardest : l.mistakes, l.names, at.row);
   }
 
   private step(delta: -1 | 1): void {
     const id = this.detail.currentId;
     if (id === null) return;
-    const index = this.items.findIndex((it) => it.id === id) + delta;
-    const item = this.items[index];
-    if (!item) return;
+    const index = this.items.indexOfId(id) + delta;
+    if (index < 0 || index >= this.items.length) return;
     this.grid.reveal(index);
-    this.opts.onStateChange({ selected: item.id });
+    this.opts.onStateChange({ selected: this.items.id(index) });
   }
 
   private closeDetail(): void {

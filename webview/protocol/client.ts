@@ -3,7 +3,7 @@
  * Requests carry an id; the host answers with `response` or `requestFailed` and the promise
  * resolves or rejects accordingly. Unknown or malformed messages are logged and ignored.
  */
-import type { DiagnosticsStatus, ExampleView, HostToWebview, Report, RunStatus, WebviewResponse, WebviewToHost } from '../../src/core/protocol';
+import type { DiagnosticsStatus, ExampleView, HostToWebview, PackedReport, RunStatus, WebviewResponse, WebviewToHost } from '../../src/core/protocol';
 import { parseHostMessage } from './validate';
 
 /** Messages that are fire-and-forget (no requestId). */
@@ -18,7 +18,8 @@ export class RequestFailedError extends Error {
 
 export interface ClientHandlers {
   onStatus?(status: RunStatus): void;
-  onReport?(report: Report, partial: boolean): void;
+  /** The lists stay in columns (PackedLists): the grid reads a row when it shows it. */
+  onReport?(report: PackedReport, partial: boolean): void;
   onDiagnostics?(status: DiagnosticsStatus, reveal: boolean): void;
   /** A message that was dropped, and why (default: console.warn). */
   onInvalid?(reason: string, data: unknown): void;
@@ -80,7 +81,7 @@ export class ProtocolClient {
         this.handlers.onStatus?.(msg.status);
         return;
       case 'report':
-        this.handlers.onReport?.(msg.report, msg.partial);
+        this.handlers.onReport?.({ report: msg.report, lists: msg.lists }, msg.partial);
         return;
       case 'diagnostics':
         this.handlers.onDiagnostics?.(msg.diagnostics, msg.reveal);

@@ -2,7 +2,8 @@
  * Shape checks for messages from the host (DOM-free). The webview trusts nothing it is sent:
  * anything that does not look like a HostToWebview message is reported and dropped.
  */
-import type { ExampleView, HostToWebview, Report, RunStatus } from '../../src/core/protocol';
+import type { ExampleView, HostToWebview, PackedLists, Report, ReportSummary, RunStatus } from '../../src/core/protocol';
+import { checkPackedLists } from '../../src/core/report/packed';
 import { parseDiagnosticsStatus } from './validateDiagnostics';
 
 type Obj = Record<string, unknown>;
@@ -24,9 +25,14 @@ export function isRunStatus(v: unknown): v is RunStatus {
  * rankings and the metric blocks the panel reads. Field-level detail is the engine's contract.
  */
 export function isReport(v: unknown): v is Report {
+  return isReportSummary(v) && Array.isArray(v.mistakes) && Array.isArray(v.hardest) && Array.isArray(v.labelIssues);
+}
+
+/** A Report without its three lists (the panel gets those packed, checked by checkPackedLists). */
+export function isReportSummary(v: unknown): v is ReportSummary & Record<string, unknown> {
   if (!isObj(v) || v.version !== 1) return false;
   if (!Array.isArray(v.classes) || !v.classes.every(isStr)) return false;
-  for (const k of ['mistakes', 'hardest', 'labelIssues', 'confusion', 'perClass', 'reliability', 'prCurves', 'skipped'] as const) {
+  for (const k of ['confusion', 'perClass', 'reliability', 'prCurves', 'skipped'] as const) {
     if (!Array.isArray(v[k])) return false;
   }
   return isObj(v.model) && isObj(v.data) && isObj(v.coverage) && isObj(v.histograms)
@@ -55,9 +61,17 @@ export function parseHostMessage(data: unknown): ParseResult {
   switch (data.type) {
     case 'status':
       return isRunStatus(data.status) ? { ok: true, message: { type: 'status', status: data.status } } : { ok: false, reason: 'status: bad RunStatus' };
-    case 'report':
+    case 'report': {
       if (typeof data.partial !== 'boolean') return { ok: false, reason: 'report: `partial` is not a boolean' };
-      return isReport(data.report) ? { ok: true, message: { type: 'report', report: data.report, partial: data.partial } } : { ok: false, reason: 'report: not a version-1 report' };
+      if (!isReportSummary(data.report)) return { ok: false, reason: 'report: not a version-1 report' };
+      let lists: PackedLists;
+      try {
+        lists = checkPackedLists(data.lists);
+      } catch (e) {
+        return { ok: false, reason: `report: ${(e as Error).message}` };
+      }
+      return { ok: true, message: { type: 'report', report: data.report, lists, partial: data.partial } };
+    }
     case 'response': {
       if (!isNum(data.requestId)) return { ok: false, reason: 'response: no numeric requestId' };
       const body = data.body;

@@ -6,7 +6,7 @@
  * DOM hooks: `#status[data-state]`, `#status-title`, `#status-text`, `#status-progress` (role=progressbar),
  * `#status-partial`, `#cancel-run`, `#rerun`.
  */
-import type { Report, RunStatus } from '../../src/core/protocol';
+import type { ReportSummary, RunStatus } from '../../src/core/protocol';
 import { h, setText } from '../dom/h';
 import { baseName, int, pct } from '../format';
 import { button, progressRing } from '../toolkit';
@@ -74,7 +74,7 @@ export class StatusBar {
   }
 
   /** Standalone report: no run, just what the report covers. */
-  describeReport(r: Report): void {
+  describeReport(r: ReportSummary): void {
     this.element.dataset.state = 'report';
     setText(this.title, `${baseName(r.model.path)} on ${baseName(r.data.path)}`);
     setText(this.text, `${int(r.numExamples)} examples · accuracy ${pct(r.accuracy)} · ${r.executionProvider} · report of ${r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} · images are not embedded in the HTML report`);

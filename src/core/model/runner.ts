@@ -7,9 +7,8 @@ import { UserError } from '../errors';
 import { forkEngineChild } from './fork';
 import type { InspectOptions } from '../options';
 import type { ExampleView } from '../protocol';
-import type { AnalysisResult } from '../analysis/analyze';
-import type { OutputKind } from '../protocol';
-import type { FromWorker, Reporting, ToWorker } from './workerProtocol';
+import type { OutputKind, PackedLists } from '../protocol';
+import type { AnalysisSummary, FromWorker, Reporting, ToWorker } from './workerProtocol';
 
 export interface RunEvents {
   onReady?(m: Extract<FromWorker, { type: 'ready' }>): void;
@@ -21,7 +20,8 @@ export interface RunEvents {
 export interface RunOutcome {
   seconds: number;
   peakRssBytes: number;
-  result: AnalysisResult;
+  result: AnalysisSummary;
+  lists: PackedLists;
   outputKind: OutputKind;
 }
 
@@ -62,7 +62,7 @@ export function startInference(options: InspectOptions, events: RunEvents = {}, 
         case 'progress': events.onProgress?.(m); break;
         case 'partial': events.onPartial?.(m); break;
         case 'skipped': events.onSkipped?.(m); break;
-        case 'done': settle(() => resolve({ seconds: m.seconds, peakRssBytes: m.peakRssBytes, result: m.result, outputKind: m.outputKind })); break;
+        case 'done': settle(() => resolve({ seconds: m.seconds, peakRssBytes: m.peakRssBytes, result: m.result, lists: m.lists, outputKind: m.outputKind })); break;
         case 'error':
           settle(() => reject(m.code === 'internal' ? new Error(`inference failed: ${m.message}`) : new UserError(m.message, m.code)));
           break;

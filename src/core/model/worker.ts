@@ -8,12 +8,13 @@ import { indexOfClass } from '../classes';
 import { isUserError, UserError } from '../errors';
 import { batchDims, exampleSize, fitImage, scaleCoefficients, writeImage, writeTensor, type InputLayout } from '../data/preprocess';
 import type { Sample } from '../data/types';
-import type { OutputKind } from '../protocol';
+import type { OutputKind, PackedLists } from '../protocol';
 import { looksLikeProbabilities, toFloat32, toProbabilities } from './outputs';
 import { openSession } from './session';
-import type { FromWorker, InferenceJob, Reporting, ToWorker } from './workerProtocol';
+import type { AnalysisSummary, FromWorker, InferenceJob, Reporting, ToWorker } from './workerProtocol';
 import { RunAccumulator } from '../analysis/accumulator';
-import { analyze } from '../analysis/analyze';
+import { analyze, type AnalysisResult } from '../analysis/analyze';
+import { packLists } from '../report/packed';
 import { checkFolderClasses, planRun } from '../plan';
 import type { InspectOptions } from '../options';
 import { renderExamples } from './examples';
@@ -133,7 +134,7 @@ async function run(options: InspectOptions, reporting: Reporting): Promise<Infer
       await send({ type: 'progress', done });
       const now = performance.now();
       if (now >= nextPartial) {
-        await send({ type: 'partial', result: analyze(acc, analyzeOptions), outputKind: kind, seconds: (now - started) / 1000 });
+        await send({ type: 'partial', ...packed(analyze(acc, analyzeOptions), plan.classes), outputKind: kind, seconds: (now - started) / 1000 });
         // Spaced by 20x the analysis's cost, so partial results never slow the run by more than ~5%.
         nextPartial = performance.now() + Math.max(reporting.partialEveryMs, 20 * (performance.now() - now));
       }
@@ -180,12 +181,17 @@ async function run(options: InspectOptions, reporting: Reporting): Promise<Infer
     type: 'done',
     seconds: (performance.now() - started) / 1000,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    result: analyze(acc, analyzeOptions),
+    ...packed(analyze(acc, analyzeOptions), plan.classes),
     outputKind: kind ?? 'logits',
   });
   return job;
 }
 
+/** The ranked lists leave the child in columns (see PackedLists). */
+function packed(r: AnalysisResult, classes: string[]): { result: AnalysisSummary; lists: PackedLists } {
+  const { mistakes, hardest, labelIssues, ...result } = r;
+  return { result, lists: packLists({ mistakes, hardest, labelIssues }, classes) };
+}
 
 let planned: Promise<InferenceJob> | undefined;
 

@@ -2,7 +2,7 @@
 import type { UserErrorCode } from '../errors';
 import type { InspectOptions } from '../options';
 import type { AnalysisResult } from '../analysis/analyze';
-import type { ExampleView, LabelIssueRanking, OutputKind, PreprocessConfig, Report } from '../protocol';
+import type { ExampleView, LabelIssueRanking, OutputKind, PackedLists, PreprocessConfig, Report } from '../protocol';
 
 export interface DataSpec {
   path: string;
@@ -60,6 +60,10 @@ export interface Reporting {
   partialEveryMs: number;
 }
 
+/** The analysis without its ranked lists: those travel packed beside it (typed arrays cross the
+ *  IPC channel as bytes; 100,000 ranked objects took the host's event loop ~0.1 s to rebuild). */
+export type AnalysisSummary = Omit<AnalysisResult, 'mistakes' | 'hardest' | 'labelIssues'>;
+
 export type ToWorker =
   /** keepAlive: stay after the run to serve `examples` requests (the panel's thumbnails).
    *  serveOnly: plan but run nothing (a restored panel showing a saved report). */
@@ -69,9 +73,9 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; summary: RunSummary }
   | { type: 'progress'; done: number }
-  | { type: 'partial'; result: AnalysisResult; outputKind: OutputKind; seconds: number }
+  | { type: 'partial'; result: AnalysisSummary; lists: PackedLists; outputKind: OutputKind; seconds: number }
   | { type: 'skipped'; index: number; source: string; reason: string }
-  | { type: 'done'; seconds: number; peakRssBytes: number; result: AnalysisResult; outputKind: OutputKind }
+  | { type: 'done'; seconds: number; peakRssBytes: number; result: AnalysisSummary; lists: PackedLists; outputKind: OutputKind }
   | { type: 'error'; message: string; code: UserErrorCode | 'internal' }
   | { type: 'examples'; requestId: number; examples: ExampleView[] }
   | { type: 'examplesFailed'; requestId: number; message: string };

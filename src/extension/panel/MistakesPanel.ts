@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { basename, dirname, join } from 'node:path';
-import type { DiagnosticsStatus, ExampleView, HostToWebview, Report, RunStatus, WebviewToHost } from '../../core/protocol';
+import type { DiagnosticsStatus, ExampleView, HostToWebview, PackedReport, Report, RunStatus, WebviewToHost } from '../../core/protocol';
+import { reportMessage, sourceOf, unpackReport } from '../../core/report/packed';
 import { panelHtml } from './html';
 import { parseWebviewMessage } from './validate';
 
@@ -15,7 +16,9 @@ export type ExampleSource = (ids: number[]) => Promise<ExampleView[]>;
 export class MistakesPanel implements vscode.Disposable {
   static current: MistakesPanel | undefined;
 
-  private report: { report: Report; partial: boolean } | undefined;
+  /** The lists stay packed: the webview reads them as typed arrays (see PackedLists). */
+  private report: (PackedReport & { partial: boolean }) | undefined;
+  private unpacked: { from: PackedReport['lists']; report: Report } | undefined;
   private status: RunStatus = { state: 'idle', modelName: '', dataName: '', done: 0, total: null, executionProvider: null, message: null };
   private examples: ExampleSource | undefined;
   /** What the Diagnostics tab shows; undefined until diagnostics run (see diagnosticsStatus). */
@@ -77,9 +80,9 @@ export class MistakesPanel implements vscode.Disposable {
     this.post({ type: 'status', status });
   }
 
-  setReport(report: Report, partial: boolean): void {
-    this.report = { report, partial };
-    this.post({ type: 'report', report, partial });
+  setReport(packed: PackedReport, partial: boolean): void {
+    this.report = { ...packed, partial };
+    this.post(reportMessage(packed, partial));
     if (!partial && !this.diagnostics) this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: false });
   }
 
@@ -104,8 +107,12 @@ export class MistakesPanel implements vscode.Disposable {
     this.examples = source;
   }
 
+  /** The shown report as the Report JSON (built on first ask, for the extension's API). */
   get lastReport(): Report | undefined {
-    return this.report?.report;
+    const r = this.report;
+    if (!r) return undefined;
+    if (this.unpacked?.from !== r.lists) this.unpacked = { from: r.lists, report: unpackReport(r) };
+    return this.unpacked.report;
   }
 
   private post(m: HostToWebview): void {
@@ -120,7 +127,7 @@ export class MistakesPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.post({ type: 'status', status: this.status });
-        if (this.report) this.post({ type: 'report', ...this.report });
+        if (this.report) this.post(reportMessage(this.report, this.report.partial));
         this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: false });
         break;
       case 'requestExamples': {
@@ -159,13 +166,13 @@ export class MistakesPanel implements vscode.Disposable {
 
   /** Ids only come from the webview; the path is looked up here, never taken from it. */
   private async openExample(id: number, how: 'open' | 'reveal'): Promise<void> {
-    const r = this.report?.report;
-    if (!r) return;
-    const item = [...r.mistakes, ...r.hardest, ...r.labelIssues].find((x) => x.index === id);
-    if (!item) return;
-    const file = r.data.kind === 'image-folder' ? join(r.data.path, item.source) : r.data.kind === 'manifest' ? join(dirname(r.data.path), item.source) : undefined;
+    const shown = this.report;
+    const source = shown && sourceOf(shown.lists, id);
+    if (!shown || source === undefined) return;
+    const r = shown.report;
+    const file = r.data.kind === 'image-folder' ? join(r.data.path, source) : r.data.kind === 'manifest' ? join(dirname(r.data.path), source) : undefined;
     if (!file) {
-      void vscode.window.showInformationMessage(`${item.source} is a row of an array file; there is no file of its own to open.`);
+      void vscode.window.showInformationMessage(`${source} is a row of an array file; there is no file of its own to open.`);
       return;
     }
     const uri = vscode.Uri.file(file);

@@ -1,7 +1,8 @@
 /** The webview's protocol client: request ids, the error channel, validation of host messages. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExampleView, Report, RunStatus, WebviewToHost } from '../../../src/core/protocol';
+import type { ExampleView, PackedReport, Report, RunStatus, WebviewToHost } from '../../../src/core/protocol';
+import { packReport, reportMessage } from '../../../src/core/report/packed';
 import { ProtocolClient, RequestFailedError } from '../../../webview/protocol/client';
 import { parseHostMessage, safeImageUrl } from '../../../webview/protocol/validate';
 
@@ -13,7 +14,7 @@ function setup() {
   const posted: WebviewToHost[] = [];
   const invalid: string[] = [];
   const statuses: RunStatus[] = [];
-  const reports: { report: Report; partial: boolean }[] = [];
+  const reports: { report: PackedReport; partial: boolean }[] = [];
   const client = new ProtocolClient((m) => posted.push(m), {
     onStatus: (s) => statuses.push(s),
     onReport: (report, partial) => reports.push({ report, partial }),
@@ -98,10 +99,12 @@ describe('ProtocolClient notifications', () => {
   it('delivers status and report, with the partial flag', () => {
     const { client, statuses, reports } = setup();
     client.handle({ type: 'status', status });
-    client.handle({ type: 'report', report: minimalReport(), partial: true });
+    client.handle(reportMessage(packReport(minimalReport()), true));
     assert.deepEqual(statuses, [status]);
     assert.equal(reports.length, 1);
     assert.equal(reports[0]!.partial, true);
+    assert.equal(reports[0]!.report.report.numExamples, 0);
+    assert.equal(reports[0]!.report.lists.hardest.count, 0);
   });
 
   it('ignores and reports unknown or malformed messages without throwing', () => {
@@ -109,7 +112,8 @@ describe('ProtocolClient notifications', () => {
     const bad: unknown[] = [
       null, 42, 'ready', [], {}, { type: 'explode' }, { type: 'status' }, { type: 'status', status: { ...status, state: 'sleeping' } },
       { type: 'status', status: { ...status, done: '3' } }, { type: 'report', report: { version: 2 }, partial: false },
-      { type: 'report', report: minimalReport() }, { type: 'response', requestId: 'x', body: { kind: 'examples', examples: [] } },
+      { type: 'report', report: minimalReport() }, { ...reportMessage(packReport(minimalReport()), false), lists: undefined },
+      { type: 'response', requestId: 'x', body: { kind: 'examples', examples: [] } },
       { type: 'response', requestId: 1, body: { kind: 'html', html: '<b>' } }, { type: 'requestFailed', requestId: 1 },
     ];
     for (const m of bad) client.handle(m);

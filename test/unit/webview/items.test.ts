@@ -1,10 +1,19 @@
 /** Which items the Mistakes grid lists: the three rankings, filters, typed confidences. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LabelIssue, RankedExample } from '../../../src/core/protocol';
+import type { LabelIssue, RankedExample, Report } from '../../../src/core/protocol';
+import { packLists } from '../../../src/core/report/packed';
 import {
-  filterItems, isFilterActive, itemsForSort, matchesFilter, NO_FILTER, normalizeRange, parseConfidenceInput,
+  filterItems as filterList, isFilterActive, itemsForSort as sortList, matchesFilter, NO_FILTER, normalizeRange, parseConfidenceInput,
+  type GridItem, type ItemList, type SortMode, type ViewFilter,
 } from '../../../webview/grid/items';
+
+// The grid reads packed columns; these tests give it lists as the engine writes them and read every row back.
+type Lists = Pick<Report, 'mistakes' | 'hardest' | 'labelIssues'>;
+const rows = (l: ItemList): GridItem[] => Array.from({ length: l.length }, (_, i) => l.at(i));
+const lists = (r: Lists) => packLists(r, ['cat', 'dog', 'bird']);
+const itemsForSort = (r: Lists, mode: SortMode) => rows(sortList(lists(r), mode));
+const filterAll = (r: Lists, f: ViewFilter) => rows(filterList(sortList(lists(r), 'mistakes'), f));
 
 function ranked(index: number, label: string, predicted: string, confidence: number, pLabel = 1 - confidence): RankedExample {
   return { index, source: `x[${index}]`, label, predicted, confidence, pLabel, loss: -Math.log(pLabel), margin: pLabel - confidence, top: [{ class: predicted, p: confidence }] };
@@ -39,9 +48,13 @@ describe('itemsForSort', () => {
 
 describe('filters', () => {
   const all = itemsForSort(report, 'mistakes');
+  const filterItems = (_: GridItem[], f: ViewFilter) => filterAll(report, f);
   it('no filter keeps everything', () => {
     assert.equal(isFilterActive(NO_FILTER), false);
     assert.equal(filterItems(all, NO_FILTER).length, 4);
+  });
+  it('a class the lists never name matches nothing', () => {
+    assert.deepEqual(filterItems(all, { ...NO_FILTER, label: 'zebra' }), []);
   });
   it('by true class', () => {
     assert.deepEqual(filterItems(all, { ...NO_FILTER, label: 'cat' }).map((i) => i.id), [1, 3]);
@@ -62,8 +75,7 @@ describe('filters', () => {
   });
   it('filters 100,000 items', () => {
     const many = { ...report, mistakes: Array.from({ length: 100_000 }, (_, i) => ranked(i, i % 2 ? 'cat' : 'dog', 'bird', 1 - i / 100_000)) };
-    const items = itemsForSort(many, 'mistakes');
-    const f = filterItems(items, { label: 'cat', predicted: 'bird', minConfidence: 0.5, maxConfidence: 1 });
+    const f = filterAll(many, { label: 'cat', predicted: 'bird', minConfidence: 0.5, maxConfidence: 1 });
     assert.equal(f.length, 25_000);
     assert.ok(f.every((it) => it.label === 'cat' && it.confidence >= 0.5));
   });
