@@ -4,9 +4,9 @@ and reports the silent shape and mode bugs it sees, at the line of the user's co
 Standard library + torch only; shipped inside the extension and run with the user's interpreter:
     python3 mistake_lens_tracer.py [--steps N] [--time S] script.py [script args...]
 Findings go to a private channel: file descriptor 3 (inherited from the extension or CLI), one
-JSON object per line, each prefixed by the nonce from MISTAKE_LENS_TRACE_NONCE. The variable is
-removed from os.environ before the script runs, so nothing the script prints, to stdout or to
-fd 3, carries it. Codes (ML101-ML105) are documented in docs/tracer.md.
+JSON object per line, each prefixed by a per-run nonce that the tracer reads from file descriptor 4
+and closes before the script runs (it is never in the environment), so nothing the script prints,
+to stdout or to fd 3, carries it. Codes (ML101-ML105) are documented in docs/tracer.md.
 """
 import json
 import linecache
@@ -20,7 +20,25 @@ import time
 import traceback
 
 CHANNEL_FD = 3
-NONCE = os.environ.pop("MISTAKE_LENS_TRACE_NONCE", "")
+NONCE_FD = 4
+
+
+def read_nonce():
+    """The nonce, read to EOF from fd 4, which is then closed; empty when run by hand (no fd 4)."""
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(NONCE_FD, 256)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(NONCE_FD)
+    except OSError:
+        return ""
+    return b"".join(chunks).decode("ascii", "replace").strip()
+
+
+NONCE = read_nonce()
 TRACER_FILE = os.path.abspath(__file__)
 
 

@@ -30,7 +30,8 @@ describe('tracer: private channel', () => {
     assert.deepEqual(r.findings, []);
     assert.equal(r.stoppedBy, 'end');
     assert.equal(r.steps, 0, 'the forged done message (steps 99) was ignored');
-    assert.match(r.outputTail, /MISTAKE_LENS_TRACE_NONCE=<gone>/, 'the nonce is not in the script environment');
+    assert.match(r.outputTail, /env-nonce=<none>/, 'no nonce in the script environment, nor in the one it started with');
+    assert.match(r.outputTail, /fd4=closed/, 'the pipe that carried the nonce is closed before the script runs');
     assert.match(r.outputTail, /"message": "injected"/, 'the script output is kept as output');
   });
 

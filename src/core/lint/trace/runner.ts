@@ -55,9 +55,14 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
   const child = spawn(python, [tracer, '--steps', String(maxSteps), '--time', String(timeLimit), '--', script, ...(options.args ?? [])], {
     cwd: options.cwd ?? dirname(script),
     detached: true, // its own process group: killGroup reaches the script's children too
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, MISTAKE_LENS_TRACE_NONCE: nonce, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    // fd 3: the tracer's findings; fd 4: the nonce, read and closed by the tracer before the script
+    // starts (never in the environment, where /proc/<pid>/environ would keep it).
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
+  const nonceIn = child.stdio[4] as NodeJS.WritableStream | null;
+  nonceIn?.on('error', () => {}); // the interpreter may exit before reading it (missing torch): reported below
+  nonceIn?.end(nonce);
 
   let start: Extract<TracerMessage, { type: 'start' }> | undefined;
   let done: Extract<TracerMessage, { type: 'done' }> | undefined;
