@@ -17,3 +17,15 @@ test('[restricted] commands explain and run nothing', async () => {
   assert.equal(api.shownReport(), undefined);
   assert.equal(await api.inspect(process.env.ML_REPO_ROOT + '/media/sample/model.onnx', process.env.ML_REPO_ROOT + '/media/sample/data'), undefined);
 });
+
+test('[restricted] Trace Shapes in This Script runs no Python', async () => {
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  const script = vscode.Uri.joinPath(folder, 'would_run.py');
+  const marker = vscode.Uri.joinPath(folder, 'it-ran.txt');
+  // The first statement of the script leaves a file: its absence shows the script never started.
+  await vscode.workspace.fs.writeFile(script, new TextEncoder().encode(`open(${JSON.stringify(marker.fsPath)}, "w").write("ran")\n`));
+  const result = await vscode.commands.executeCommand('mistakeLens.traceScript', script);
+  assert.equal(result, undefined);
+  await new Promise((r) => setTimeout(r, 3000));
+  await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(marker)), 'the script did not run');
+});

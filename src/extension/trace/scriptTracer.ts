@@ -54,7 +54,7 @@ export class ScriptTracer implements vscode.Disposable {
 
   /** Traces `arg` (a Uri from a menu) or the active editor's Python file; the result, or undefined when nothing ran. */
   async run(arg: unknown): Promise<TraceResult | undefined> {
-    if (!(await requireTrust('Trace Shapes in This Script'))) return undefined;
+    if (!(await requireTrust('Trace Shapes in This Script', 'runs the script with your Python interpreter'))) return undefined;
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.py')) {
       void vscode.window.showWarningMessage('Mistake Lens: open a Python script (.py) to trace it.');
