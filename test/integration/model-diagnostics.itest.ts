@@ -30,3 +30,18 @@ test('the clean model on clean data puts no errors or warnings in the Problems p
   assert.deepEqual(problems(model), []);
   assert.equal((report.summary.error ?? 0) + (report.summary.warning ?? 0), 0, JSON.stringify(report.summary));
 }, { timeoutMs: 120_000 });
+
+test('after diagnose, the Mistake Lens panel is open and its Diagnostics tab got the finished report', async () => {
+  const model = fixture('models/softmax.onnx');
+  const ml = await api();
+  const report = await ml.diagnose(model, fixture('data/clean'));
+  assert.ok(report);
+  const shown = ml.shownDiagnostics();
+  assert.equal(shown?.state, 'done');
+  assert.equal(shown.state === 'done' && shown.report.model.path, model);
+  assert.deepEqual(shown.state === 'done' && shown.report.findings.filter((f) => f.severity === 'warning').map((f) => f.code), ['ML-M002']);
+  const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('mistakeLens.panel'));
+  assert.ok(tab, `panel tab among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+  assert.equal(tab.isActive, true, 'the panel is the active tab of its group');
+  assert.match(tab.label, /^Mistakes: /);
+}, { timeoutMs: 120_000 });

@@ -30,7 +30,7 @@ function barsConfig(bars: HistogramBar[], kind: ActivationChartKind, layer: Acti
       color: t.foreground, font: { family: t.font, size: 11 },
       scales: {
         x: {
-          title: { display: true, text: kind === 'values' ? `${layer.opType} output value` : 'Share of the unit’s values that are active', color: t.foreground },
+          title: { display: true, text: kind === 'values' ? `${layer.opType} output value` : 'Share of a unit’s values active', color: t.foreground },
           ticks: { color: t.foreground, maxRotation: 60, autoSkip: true }, grid: { color: t.lines },
         },
         y: log

@@ -232,14 +232,14 @@ export class DiagnosticsView {
     const b = errorBreakdown(r);
     if (!b) return null;
     const splits = dataGrid({ id: 'diag-breakdown-splits', ariaLabel: 'Error by split', columns: [
-      { title: 'Split', width: '2fr' }, { title: 'Role', width: '2fr' }, { title: 'Error', width: '1fr', align: 'end' }, { title: 'Labelled', width: '1fr', align: 'end' },
+      { title: 'Split', width: 'minmax(80px, 1fr)' }, { title: 'Role', width: 'minmax(90px, 1fr)' }, { title: 'Error', width: '80px', align: 'end' }, { title: 'Labelled', width: '90px', align: 'end' },
     ] });
     splits.setRows([
       ...(b.goalError !== null ? [{ cells: ['goal', '', pct(b.goalError), ''], data: { split: 'goal' } }] : []),
       ...b.splits.map((s) => ({ cells: [s.name, s.role, s.error, int(s.labelled)], data: { split: s.name } })),
     ]);
     const terms = dataGrid({ id: 'diag-breakdown-terms', ariaLabel: 'Error breakdown terms', columns: [
-      { title: 'Term', width: '2fr' }, { title: 'Value', width: '1fr', align: 'end' }, { title: 'From', width: '3fr' },
+      { title: 'Term', width: 'minmax(120px, 1fr)' }, { title: 'Value', width: '80px', align: 'end' }, { title: 'From', width: 'minmax(160px, 2fr)' },
     ] });
     terms.setRows(b.terms.map((t) => ({ cells: [t.largest ? `${t.label} (largest)` : t.label, t.value, t.formula], data: { term: t.label } })));
     return h('section', { id: 'diag-breakdown', class: 'diag-section' },

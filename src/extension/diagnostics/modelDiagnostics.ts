@@ -89,7 +89,7 @@ export class ModelDiagnostics implements vscode.Disposable {
           const { error = 0, warning = 0 } = report.summary;
           const show = 'Show Problems';
           void vscode.window
-            .showInformationMessage(`Mistake Lens: ${basename(model)}: ${error} errors, ${warning} warnings in ${report.findings.length} checks.`, show)
+            .showInformationMessage(`Mistake Lens: ${basename(model)}: ${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'} in ${report.findings.length} checks.`, show)
             .then((p) => (p === show ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));
           return report;
         } catch (e) {

@@ -23,6 +23,8 @@ export class MistakesPanel implements vscode.Disposable {
   private examples: ExampleSource | undefined;
   /** What the Diagnostics tab shows; undefined until diagnostics run (see diagnosticsStatus). */
   private diagnostics: DiagnosticsStatus | undefined;
+  /** A run was started before the webview said `ready`: its tab comes to the front then. */
+  private revealDiagnosticsOnReady = false;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onCancelEmitter = new vscode.EventEmitter<void>();
@@ -89,6 +91,7 @@ export class MistakesPanel implements vscode.Disposable {
   /** `reveal` brings the Diagnostics tab to the front (a run the user just started). */
   setDiagnostics(status: DiagnosticsStatus, reveal: boolean): void {
     this.diagnostics = status;
+    if (reveal && !this.ready) this.revealDiagnosticsOnReady = true;
     this.post({ type: 'diagnostics', diagnostics: status, reveal });
   }
 
@@ -128,7 +131,8 @@ export class MistakesPanel implements vscode.Disposable {
         this.ready = true;
         this.post({ type: 'status', status: this.status });
         if (this.report) this.post(reportMessage(this.report, this.report.partial));
-        this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: false });
+        this.post({ type: 'diagnostics', diagnostics: this.diagnosticsStatus(), reveal: this.revealDiagnosticsOnReady });
+        this.revealDiagnosticsOnReady = false;
         break;
       case 'requestExamples': {
         const { requestId, ids } = m;
