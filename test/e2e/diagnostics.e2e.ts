@@ -122,7 +122,18 @@ test('clean model, light theme: no warnings in the Diagnostics tab or the Proble
     assert.equal(await frame.locator('.diag-row[data-severity="info"]').count(), 21);
     assert.match(await frame.locator('#diag-summary').innerText(), /0 errors\s+⚠\uFE0E?\s*0 warnings\s+✓ 21 passed/);
     await wb.screenshot('clean-light');
-    await frame.locator('#diag-activations').scrollIntoViewIfNeeded();
+
+    // A webview reload: the host sends the report again on `ready`, the saved view state brings the tab back.
+    await wb.page.waitForTimeout(600); // view state is saved 250 ms after a change
+    await frame.evaluate('window.mlBeforeReload = true');
+    await wb.runCommand('Developer: Reload Webviews');
+    await wb.page.waitForTimeout(1500);
+    const again = await wb.webviewFrame({ title: /Mistakes/, timeoutMs: 30_000 });
+    await again.locator('#diagnostics[data-state="done"]').waitFor({ timeout: 30_000 });
+    assert.equal(await again.evaluate('window.mlBeforeReload === undefined'), true, 'a new webview document');
+    assert.equal(await again.locator('#tab-diagnostics').getAttribute('aria-selected'), 'true');
+    assert.equal(await again.locator('.diag-row[data-severity="info"]').count(), 21);
+    await again.locator('#diag-activations').scrollIntoViewIfNeeded();
     await wb.page.waitForTimeout(300);
     await wb.screenshot('activations-light');
     const problems = await problemsText(wb, 'clean.onnx');

@@ -45,3 +45,25 @@ test('after diagnose, the Mistake Lens panel is open and its Diagnostics tab got
   assert.equal(tab.isActive, true, 'the panel is the active tab of its group');
   assert.match(tab.label, /^Mistakes: /);
 }, { timeoutMs: 120_000 });
+
+test('while diagnostics run, the Diagnostics tab is sent their progress, then the report', async () => {
+  const ml = await api();
+  const seen: { state: string; findings?: number; phase?: string }[] = [];
+  let finished = false;
+  const run = ml.diagnose(fixture('models/clean.onnx'), fixture('data/clean')).finally(() => (finished = true));
+  while (!finished) {
+    const s = ml.shownDiagnostics();
+    if (s) seen.push(s.state === 'running' ? { state: s.state, findings: s.findings, phase: s.progress.phase } : { state: s.state });
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const report = await run;
+  assert.ok(report);
+  const running = seen.filter((s) => s.state === 'running');
+  assert.ok(running.length > 0, `states seen: ${[...new Set(seen.map((s) => s.state))].join(', ')}`);
+  assert.ok(running.some((s) => s.phase !== 'starting') || running.some((s) => (s.findings ?? 0) > 0), JSON.stringify(running.slice(-3)));
+  const counts = running.map((s) => s.findings ?? 0);
+  assert.deepEqual(counts, [...counts].sort((a, b) => a - b), 'the count of reported checks only grows');
+  const last = ml.shownDiagnostics();
+  assert.equal(last?.state, 'done');
+  assert.equal(last.state === 'done' && last.report.findings.length, 21);
+}, { timeoutMs: 120_000 });

@@ -139,7 +139,7 @@ export class DiagnosticsView {
   private renderReport(r: DiagnoseReport): void {
     const { counts, text } = summaryLine(r.findings);
     const chip = (sev: keyof typeof counts, word: string) =>
-      h('span', { class: `diag-chip sev-${sev}`, attrs: { 'data-severity': sev } }, h('span', { class: 'diag-symbol', attrs: { 'aria-hidden': 'true' }, text: SEVERITY_SYMBOL[sev] }), ` ${counts[sev]} ${word}`);
+      h('span', { class: `diag-chip sev-${sev}${counts[sev] === 0 ? ' none' : ''}`, attrs: { 'data-severity': sev } }, h('span', { class: 'diag-symbol', attrs: { 'aria-hidden': 'true' }, text: SEVERITY_SYMBOL[sev] }), ` ${counts[sev]} ${word}`);
     const splits = r.data.splits.length > 1 ? r.data.splits.map((s) => `${s.name} ${int(s.numExamples)}`).join(', ') : `${int(r.data.numExamples)} examples`;
     const header = h('header', { class: 'diag-header' },
       h('div', { class: 'diag-header-main' },
