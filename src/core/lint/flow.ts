@@ -41,6 +41,8 @@ export class Flow {
   private readonly backwardCalls = new Map<PyNode, boolean>();
   private readonly regionBackward = new Map<PyNode, boolean>();
   private readonly regionModels = new Map<PyNode, ModelCall[]>();
+  private readonly callees = new Map<PyNode, FunctionInfo | null>();
+  private readonly events = new Map<string, ModeEvent[]>();
 
   constructor(
     readonly sem: Semantics,
@@ -64,6 +66,12 @@ export class Flow {
 
   /** The function of this file a call runs (plain functions and `self.method(...)`). */
   localCallee(call: PyNode): FunctionInfo | null {
+    let r = this.callees.get(call);
+    if (r === undefined) this.callees.set(call, (r = this.findCallee(call)));
+    return r;
+  }
+
+  private findCallee(call: PyNode): FunctionInfo | null {
     const f = child(call, 'function');
     if (!f) return null;
     if (f.type === 'identifier') {
@@ -190,7 +198,19 @@ export class Flow {
   // -------------------------------------------------------------------------------------
   // train/eval mode
 
+  /** Do not modify the result (it is shared). */
   private modeEvents(fn: FunctionInfo | null, key: string): ModeEvent[] {
+    const id = `${fn ? fn.node.start : -1}:${key}`;
+    const cached = this.events.get(id);
+    if (cached) return cached;
+    // while a summary is being computed (recursion) a callee's summary can be missing: keep only complete answers
+    const complete = this.busy.size === 0;
+    const events = this.findModeEvents(fn, key);
+    if (complete) this.events.set(id, events);
+    return events;
+  }
+
+  private findModeEvents(fn: FunctionInfo | null, key: string): ModeEvent[] {
     const body = fn ? fn.body : this.sem.root;
     if (!body) return [];
     const events: ModeEvent[] = [];

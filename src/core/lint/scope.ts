@@ -114,6 +114,8 @@ export class Semantics {
   private readonly qcache = new Map<PyNode, string | null>();
   private readonly lookupCache = new Map<PyNode, Def | null>();
   private readonly nameCache = new Map<PyNode, string | null>();
+  /** For argsOf. */
+  readonly argsCache = new Map<PyNode, Args>();
 
   constructor(readonly root: PyNode, readonly src: string) {
     this.module = { node: root, kind: 'module', parent: null, defs: new Map() };
@@ -504,9 +506,10 @@ export class Semantics {
   }
 
   lookupName(name: string, ref: PyNode): Def | null {
-    // comprehension variables
+    // comprehension variables, up to the node that opens the reference's scope
     let prev = ref;
-    for (let n = ref.parent; n; prev = n, n = n.parent) {
+    let n = ref.parent;
+    for (; n; prev = n, n = n.parent) {
       if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda' || n.type === 'module') break;
       if (COMPREHENSIONS.has(n.type)) {
         for (const fc of n.children) {
@@ -520,7 +523,8 @@ export class Semantics {
         }
       }
     }
-    let scope: Scope | null = this.scopeOf(ref);
+    // the nodes between ref and n open no scope, so this is scopeOf(ref) without a second walk
+    let scope: Scope | null = n ? (this.scopeByNode.get(n) ?? this.scopeOf(n)) : this.module;
     let first = true;
     while (scope) {
       if (scope.kind === 'class' && !first) {
@@ -624,7 +628,14 @@ export interface Args {
   hasSplat: boolean;
 }
 
+/** The arguments of a call (computed once per call: several rules and the value analysis ask). Do not modify the result. */
 export function argsOf(call: PyNode, sem: Semantics): Args {
+  let a = sem.argsCache.get(call);
+  if (!a) sem.argsCache.set(call, (a = computeArgs(call, sem)));
+  return a;
+}
+
+function computeArgs(call: PyNode, sem: Semantics): Args {
   const positional: PyNode[] = [];
   const keywords = new Map<string, PyNode>();
   let hasSplat = false;
