@@ -141,3 +141,22 @@ test('clean model, light theme: no warnings in the Diagnostics tab or the Proble
     assert.match(problems, /No problems have been detected/);
   });
 });
+
+test("before any run the tab says how to start one, and its button diagnoses the panel's model and data", { timeout: 300_000 }, async () => {
+  await withWorkbench({ name: 'diagnostics-button', vsix: vsixPath(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
+    await wb.explorerContextMenu('models/clean.onnx', 'Inspect Mistakes…');
+    await wb.pickQuickInputItem(/manifest\.csv/, 30_000);
+    const frame = await wb.webviewFrame({ title: /Mistakes/, timeoutMs: 60_000 });
+    await frame.locator('#status[data-state="done"]').waitFor({ timeout: 120_000 });
+    await frame.locator('#tab-diagnostics').click();
+    await frame.locator('#diagnostics[data-state="none"]').waitFor({ state: 'visible' });
+    assert.match(await frame.locator('#diagnostics').innerText(), /right-click an \.onnx model → Run Diagnostics/);
+    const run = frame.locator('#diag-run');
+    assert.equal((await run.textContent())?.trim(), 'Run Diagnostics on clean.onnx with manifest.csv');
+    await wb.screenshot('empty-dark');
+    await run.click();
+    await frame.locator('#diagnostics[data-state="done"]').waitFor({ timeout: 120_000 });
+    assert.equal(await frame.locator('.diag-header h2').textContent(), 'clean.onnx on manifest.csv');
+    assert.equal(await frame.locator('.diag-row[data-severity="info"]').count(), 21);
+  });
+});
