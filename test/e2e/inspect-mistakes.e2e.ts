@@ -70,8 +70,12 @@ test('Explorer → Inspect Mistakes → pick the data → the panel shows the mi
     await wb.pickQuickInputItem(/images/);
     const frame = await wb.webviewFrame({ title: /Mistakes/, timeoutMs: 60_000 });
     await frame.locator('#status[data-state="done"]').waitFor({ timeout: 120_000 });
-    await frame.locator('.card[data-id] .card-image[src^="data:image/png"]').first().waitFor({ timeout: 30_000 });
+    // Every card of the first row shows the model's input (not "loading…") before the picture is taken.
+    const firstRowImages = frame.locator('.card[data-index="0"], .card[data-index="1"], .card[data-index="2"]').locator('.card-image[src^="data:image/png"]:visible');
+    await frame.locator('.card[data-index="2"] .card-image[src^="data:image/png"]:visible').waitFor({ timeout: 30_000 });
+    await wb.page.waitForTimeout(300);
     await wb.screenshot('panel');
+    assert.equal(await firstRowImages.count(), 3, 'the first cards keep their images once shown (no flash back to "loading…")');
 
     const want = expectedTop(8);
     const cards = frame.locator('.card[data-id]');
