@@ -6,6 +6,10 @@ import type { Finding, Fix, RelatedLocation, RuleMeta } from './types';
 import { TaintIndex } from './taint';
 import { LOSS_CTORS, type LossCall, LOSS_FNS, Values } from './values';
 
+const lastParts = (qs: string[]) => new Set(qs.map((q) => q.slice(q.lastIndexOf('.') + 1)));
+const LOSS_CTOR_NAMES = lastParts(Object.keys(LOSS_CTORS));
+const LOSS_FN_NAMES = lastParts(Object.keys(LOSS_FNS));
+
 export interface Report {
   meta: RuleMeta;
   node?: PyNode;
@@ -46,13 +50,14 @@ export class RuleContext {
   /** Every call to a loss (functional, or a loss object created in this file), with its prediction argument. */
   get lossCalls(): LossCall[] {
     if (this.lossCache) return this.lossCache;
-    const ctors = this.sem.calls.filter((c) => {
+    const ctors = this.sem.callsWhere((n) => LOSS_CTOR_NAMES.has(n), true).filter((c) => {
       const q = this.sem.calleeQ(c);
       return !!q && q in LOSS_CTORS;
     });
     const reach = this.taint(ctors);
     const out: LossCall[] = [];
-    for (const call of this.sem.calls) {
+    // without loss objects only functional losses count: skip the other calls
+    for (const call of ctors.length ? this.sem.calls : this.sem.callsWhere((n) => LOSS_FN_NAMES.has(n), true)) {
       const f = call.children.find((c) => c.field === 'function');
       if (!f) continue;
       const q = this.sem.qname(f);

@@ -29,6 +29,8 @@ export interface ModelCall {
   module: ModuleVal;
 }
 
+/** Callee names of backward calls (see isBackwardCall). */
+export const BACKWARD_NAMES = new Set(['backward', 'manual_backward']);
 const LOOPS = new Set(['for_statement', 'while_statement']);
 export const VAL_RE = /(?:^|[^a-zA-Z])(val|valid|validation|test|testing|eval|evaluation|dev|holdout)(?:_?(?:loader|dataloader|dl|set|data|dataset|ds|batches|iter|iterator|gen|generator|samples|examples))?(?:[^a-zA-Z]|$)/i;
 export const EVAL_FN_RE = /^(evaluate|eval|validate|validation|valid|val|predict|inference|infer)(_|$)|evaluat|validat/i;
@@ -43,6 +45,7 @@ export class Flow {
   private readonly regionModels = new Map<PyNode, ModelCall[]>();
   private readonly callees = new Map<PyNode, FunctionInfo | null>();
   private readonly events = new Map<string, ModeEvent[]>();
+  private fnNames: Set<string> | null = null;
 
   constructor(
     readonly sem: Semantics,
@@ -58,7 +61,7 @@ export class Flow {
     let r = this.backwardCalls.get(call);
     if (r === undefined) {
       const name = this.sem.calleeName(call);
-      r = (name === 'backward' || name === 'manual_backward') && child(call, 'function')?.type === 'attribute';
+      r = !!name && BACKWARD_NAMES.has(name) && child(call, 'function')?.type === 'attribute';
       this.backwardCalls.set(call, r);
     }
     return r;
@@ -147,7 +150,10 @@ export class Flow {
   /** Innermost loops (per backward site) that train. */
   trainingLoops(): PyNode[] {
     const out = new Set<PyNode>();
-    for (const call of this.sem.calls) {
+    // a call trains if it is a backward call or runs a function of this file (whose name it spells)
+    if (!this.fnNames) this.fnNames = new Set(this.sem.functions.map((f) => f.name));
+    const names = this.fnNames;
+    for (const call of this.sem.callsWhere((n) => BACKWARD_NAMES.has(n) || names.has(n))) {
       let trains = this.isBackwardCall(call);
       if (!trains) {
         const fn = this.localCallee(call);
@@ -376,7 +382,7 @@ export class Flow {
       }
       if (p.type === 'class_definition') return null;
     }
-    for (const call of this.sem.calls) {
+    for (const call of this.sem.callsWhere((x) => x.endsWith('set_grad_enabled'), true)) {
       if (call.start >= n.start) continue;
       if (/set_grad_enabled$/.test(this.sem.calleeQ(call) ?? '') && /\(\s*False\s*\)/.test(this.text(call))) return true;
     }

@@ -116,6 +116,10 @@ export class Semantics {
   private readonly nameCache = new Map<PyNode, string | null>();
   /** For argsOf. */
   readonly argsCache = new Map<PyNode, Args>();
+  /** Names bound by an import in any scope: a call through one can have any qualified name. */
+  private readonly importNames = new Set<string>();
+  /** Indexes into `calls` by callee name (NO_NAME: callees that are not a name or an attribute), built on first use. */
+  private byCallee: Map<string, number[]> | null = null;
 
   constructor(readonly root: PyNode, readonly src: string) {
     this.module = { node: root, kind: 'module', parent: null, defs: new Map() };
@@ -132,6 +136,7 @@ export class Semantics {
   // Building
 
   private addDef(scope: Scope, def: Def): void {
+    if (def.kind === 'import') this.importNames.add(def.name);
     const list = scope.defs.get(def.name);
     if (list) list.push(def);
     else scope.defs.set(def.name, [def]);
@@ -598,6 +603,43 @@ export class Semantics {
     return null;
   }
 
+  /**
+   * The calls whose callee `test` may select, in `calls` order: rules that look for a few callees
+   * skip the others without touching them (each rule still checks its exact condition). `test`
+   * gets the callee's last name part (`backward` for `loss.backward()`, see calleeName). With
+   * `qualified`, `test` is meant for the last part of the qualified name (calleeQ), which can
+   * differ from what the call spells: then calls through imported or conventional names
+   * (`import torch.nn.functional as F; F(...)`, `from torch import div as d; d(...)`) and callees
+   * that are neither a name nor an attribute (`(F.softmax)(x)`) are included too.
+   */
+  callsWhere(test: (lastPart: string) => boolean, qualified = false): PyNode[] {
+    if (!this.byCallee) {
+      this.byCallee = new Map();
+      for (let i = 0; i < this.calls.length; i++) {
+        const name = this.calleeName(this.calls[i]!) ?? NO_NAME;
+        const list = this.byCallee.get(name);
+        if (list) list.push(i);
+        else this.byCallee.set(name, [i]);
+      }
+    }
+    const picked: number[][] = [];
+    for (const [name, idx] of this.byCallee) {
+      if (
+        test(name) ||
+        (qualified &&
+          (name === NO_NAME ||
+            this.importNames.has(name) ||
+            (name in CONVENTIONAL && (!Object.prototype.hasOwnProperty.call(CONVENTIONAL, name) || test(lastPart(CONVENTIONAL[name]!)))) ||
+            // normalizeQ turns `lightning.pytorch` into `lightning`
+            (name === 'pytorch' && test('lightning'))))
+      )
+        picked.push(idx);
+    }
+    if (picked.length === 0) return [];
+    const all = picked.length === 1 ? picked[0]! : picked.flat().sort((a, b) => a - b);
+    return all.map((i) => this.calls[i]!);
+  }
+
   /** The receiver of a method call `recv.m(...)`. */
   receiver(call: PyNode): PyNode | null {
     const f = child(call, 'function');
@@ -620,6 +662,12 @@ export class Semantics {
     for (const [name, defs] of this.module.defs) for (const d of defs) if (d.kind === 'import' && d.qname === qname) return name;
     return null;
   }
+}
+
+const NO_NAME = '\u0000';
+
+function lastPart(q: string): string {
+  return q.slice(q.lastIndexOf('.') + 1);
 }
 
 export interface Args {

@@ -75,7 +75,7 @@ function modelAct(ctx: RuleContext, expr: PyNode, at: PyNode): { act: KAct; node
 }
 
 export function checkKeras(ctx: RuleContext): void {
-  for (const call of ctx.sem.calls) {
+  for (const call of ctx.sem.callsWhere((n) => n === 'compile')) {
     if (ctx.sem.calleeName(call) !== 'compile') continue;
     const recv = ctx.sem.receiver(call);
     if (!recv) continue;

@@ -55,7 +55,7 @@ interface Pairing {
 
 export function checkListings(ctx: RuleContext): void {
   const { sem, values } = ctx;
-  const roots = sem.calls.filter((c) => LISTING_NAMES.has(sem.calleeName(c) ?? '') && !immediatelySorted(ctx, c));
+  const roots = sem.callsWhere((n) => LISTING_NAMES.has(n)).filter((c) => !immediatelySorted(ctx, c));
   if (!roots.length) return;
   const mentions = ctx.taint(roots);
   const found = new Map<PyNode, Pairing>();
@@ -68,7 +68,7 @@ export function checkListings(ctx: RuleContext): void {
     if (e.type === 'identifier' || e.type === 'attribute') {
       const d = e.type === 'identifier' ? sem.lookup(e) : null;
       const from = d ? d.pos : 0;
-      const sortedLater = sem.calls.some((c) => {
+      const sortedLater = sem.callsWhere((n) => n === 'sort').some((c) => {
         if (sem.calleeName(c) !== 'sort' || c.start < from || c.start > at.start) return false;
         const r = sem.receiver(c);
         return !!r && ctx.text(r) === et && (e.type !== 'identifier' || sem.lookup(r) === d);

@@ -7,7 +7,7 @@
  * this file that change the mode of a model passed to them.
  */
 import type { RuleContext } from '../context';
-import { EVAL_FN_RE, type ModelCall, VAL_RE } from '../flow';
+import { BACKWARD_NAMES, EVAL_FN_RE, type ModelCall, VAL_RE } from '../flow';
 import { ML007, ML008, ML014 } from '../meta';
 import { child, type PyNode, statementOf } from '../syntax';
 
@@ -32,7 +32,7 @@ export function checkModes(ctx: RuleContext): void {
   const training = flow.trainingLoops();
   const trainingSet = new Set(training);
   const regions = new Set<PyNode>();
-  for (const call of sem.calls) {
+  for (const call of sem.callsWhere((n) => BACKWARD_NAMES.has(n))) {
     if (!flow.isBackwardCall(call)) continue;
     const fn = sem.enclosingFunction(call);
     regions.add(flow.enclosingLoop(call) ?? (fn?.body ?? sem.root));

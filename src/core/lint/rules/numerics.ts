@@ -82,7 +82,7 @@ export function checkNumerics(ctx: RuleContext): void {
     return ids === 0;
   };
 
-  for (const call of sem.calls) {
+  for (const call of sem.callsWhere((n) => n === 'log')) {
     const lg = unary(call, LOG_Q, 'log');
     if (!lg) continue;
     const arg = lg.arg;

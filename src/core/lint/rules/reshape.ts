@@ -37,10 +37,7 @@ function shapeUnpack(ctx: RuleContext, n: PyNode): { recv: PyNode; names: string
 
 export function checkReshape(ctx: RuleContext): void {
   const { sem } = ctx;
-  const viewCalls = sem.calls.filter((c) => {
-    const n = sem.calleeName(c);
-    return n === 'view' || n === 'reshape';
-  });
+  const viewCalls = sem.callsWhere((n) => n === 'view' || n === 'reshape');
   if (!viewCalls.length) return;
   // Form 1: reordered sizes (only where some tensor's shape is unpacked into names).
   const hasUnpack = /^[ \t]*[\w ,()]+,[\w ,()]*=\s*[\w.]+\.(shape|size\(\))/m.test(ctx.src);

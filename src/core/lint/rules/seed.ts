@@ -45,7 +45,7 @@ export function checkSeed(ctx: RuleContext): void {
     at = l;
     kind = 'torch';
   } else {
-    for (const call of sem.calls) {
+    for (const call of sem.callsWhere((n) => n === 'fit')) {
       if (sem.calleeName(call) !== 'fit') continue;
       const recv = sem.receiver(call);
       if (!recv) continue;

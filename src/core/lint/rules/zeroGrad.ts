@@ -1,5 +1,6 @@
 /** ML009: backward() and an optimizer step in a loop that never clears gradients. */
 import type { RuleContext } from '../context';
+import { BACKWARD_NAMES } from '../flow';
 import { ML009 } from '../meta';
 import { argsOf } from '../scope';
 import { child, type PyNode, walk } from '../syntax';
@@ -48,7 +49,7 @@ export function checkZeroGrad(ctx: RuleContext): void {
     return !!r && !SCHEDULER.test(ctx.text(r));
   };
   const reported = new Set<PyNode>();
-  for (const call of ctx.sem.calls) {
+  for (const call of ctx.sem.callsWhere((n) => BACKWARD_NAMES.has(n))) {
     if (!flow.isBackwardCall(call)) continue;
     // the innermost loop around the backward that also steps the optimizer
     let loop: PyNode | null = flow.enclosingLoop(call);
