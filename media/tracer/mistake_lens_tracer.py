@@ -3,6 +3,7 @@ and reports the silent shape and mode bugs it sees, at the line of the user's co
 
 Standard library + torch only; shipped inside the extension and run with the user's interpreter:
     python3 mistake_lens_tracer.py [--steps N] [--time S] script.py [script args...]
+    python3 mistake_lens_tracer.py [--steps N] [--time S] --module pkg.train [args...]  (like python -m)
 Findings go to a private channel: file descriptor 3 (inherited from the extension or CLI), one
 JSON object per line, each prefixed by a per-run nonce that the tracer reads from file descriptor 4
 and closes before the script runs (it is never in the environment), so nothing the script prints,
@@ -67,21 +68,49 @@ def fatal(reason, message):
 
 
 def parse_args(argv):
-    steps, seconds, i = 20, 60.0, 0
+    """(steps, seconds, kind, target, args): kind "script" (a file) or "module" (a dotted name, like -m)."""
+    steps, seconds, module, i = 20, 60.0, None, 0
     while i < len(argv) and argv[i].startswith("--"):
         if argv[i] == "--steps":
             steps = int(argv[i + 1])
         elif argv[i] == "--time":
             seconds = float(argv[i + 1])
+        elif argv[i] == "--module":
+            module = argv[i + 1]
         elif argv[i] == "--":
             i += 1
             break
         else:
             fatal("usage", "unknown tracer option %s" % argv[i])
         i += 2
+    if module is not None:
+        return steps, seconds, "module", module, argv[i:]
     if i >= len(argv):
         fatal("usage", "no script given")
-    return steps, seconds, argv[i], argv[i + 1:]
+    return steps, seconds, "script", argv[i], argv[i + 1:]
+
+
+def module_file(name):
+    """The file `python -m name` would run (a package runs its __main__); fatal when there is none.
+    Importing the parent packages here runs their __init__ outside the trace, as -m does first."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations is not None:
+            spec = importlib.util.find_spec(name + ".__main__")
+    except ModuleNotFoundError as e:
+        if not (e.name and (name == e.name or name.startswith(e.name + "."))):
+            traceback.print_exc()
+            fatal("no-module", "importing the packages of %s failed: %s: %s" % (name, type(e).__name__, e))
+        spec = None
+    except Exception as e:  # the parent package's __init__ raised: the user's code, before the trace starts
+        traceback.print_exc()
+        fatal("no-module", "importing the packages of %s failed: %s: %s" % (name, type(e).__name__, e))
+    if spec is None or not spec.origin or not os.path.isfile(spec.origin):
+        fatal("no-module", "no module named %s (or it is a package without __main__) from %s; sys.path: %s"
+              % (name, os.getcwd(), os.pathsep.join(sys.path[:4])))
+    return os.path.abspath(spec.origin)
 
 
 # ---------------------------------------------------------------- where in the user's code
@@ -202,6 +231,9 @@ PRODUCERS = {"softmax": "softmax", "sigmoid": "sigmoid"}
 KEEPS_VALUES = set("view reshape squeeze unsqueeze flatten contiguous to float double half bfloat16 clone "
                    "__getitem__ permute transpose t detach cpu cuda type view_as reshape_as".split())
 TAG = "_mistake_lens_tag"
+# Allocations without values (nn.Linear's torch.empty before init): whatever the memory held, NaN
+# included, is not a result computed from finite inputs.
+UNINITIALIZED = {"empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided"}
 
 
 def op_name(func):
@@ -248,6 +280,10 @@ def arg(args, kwargs, i, name):
 def make_mode(torch, findings, stats):
     from torch.overrides import TorchFunctionMode
 
+    FUNCTIONAL_SPECS = functional_train_specs(torch)
+    FUNCTIONAL_TRAIN = {getattr(f, "__name__", "") for f in FUNCTIONAL_SPECS}
+    CALL_IMPL = torch.nn.Module._call_impl.__code__
+
     class TraceMode(TorchFunctionMode):
         nan_found = False
 
@@ -259,6 +295,8 @@ def make_mode(torch, findings, stats):
                 # Inside optimizer.step(): the optimizer's own arithmetic, no user line to point at;
                 # its result is checked once per step (check_params).
                 return func(*args, **kwargs)
+            if name in FUNCTIONAL_TRAIN and not torch.is_grad_enabled():
+                self.check_functional_train(func, name, args, kwargs)
             if name in LOGIT_LOSSES:
                 self.check_logit_loss(name, args, kwargs)
             elif name in ELEMENTWISE_LOSSES:
@@ -281,7 +319,7 @@ def make_mode(torch, findings, stats):
                             setattr(out, TAG, tag)
                         except (AttributeError, RuntimeError):
                             pass
-                if not self.nan_found and (out.is_floating_point() or out.is_complex()):
+                if not self.nan_found and name not in UNINITIALIZED and (out.is_floating_point() or out.is_complex()):
                     self.check_finite(name, func, args, kwargs, out)
             stats["ops"] += 1
             stats["seconds"] += (t_call - t_in) + (time.perf_counter() - t_back)
@@ -291,6 +329,37 @@ def make_mode(torch, findings, stats):
         def here():
             frame = user_frame(sys._getframe(2))
             return location(frame) if frame is not None else None
+
+        def check_functional_train(self, func, name, args, kwargs):
+            spec = FUNCTIONAL_SPECS.get(func)
+            if spec is None:
+                return
+            training = args[spec[0]] if len(args) > spec[0] else kwargs.get(spec[1], spec[2])
+            if not training:
+                return
+            frame = sys._getframe(2)
+            while frame is not None and not is_user_file(frame.f_code.co_filename):
+                if frame.f_code is CALL_IMPL:
+                    return  # inside a library layer (nn.Dropout, nn.BatchNorm1d…): its module hook reports it
+                frame = frame.f_back
+            if frame is None:
+                return
+            owner = frame.f_locals.get("self")
+            if not isinstance(owner, torch.nn.Module):
+                owner = None
+            kind = "%s(training=True)" % name
+            effect = BATCH_NORM_EFFECT if name == "batch_norm" else DROPOUT_EFFECT
+            if owner is not None and owner.training:
+                # training=self.training in a module left in training mode: the module case.
+                report_train_mode(torch, findings, stats, frame, owner, name, effect, "%s runs here in '%%s'" % name, inner=frame)
+                return
+            # A flag that does not follow model.eval(): the fix is on this line.
+            why = (", although %s is in eval mode: the flag does not follow model.eval(). Pass training=self.training."
+                   % type(owner).__name__ if owner is not None
+                   else ". Pass training=False (or a flag that is False when evaluating).")
+            findings.add("ML105", location(frame),
+                         "%s runs without gradients (evaluation): it %s%s" % (kind, effect, why),
+                         op=name, shapes=[shape(t) for t in tensors_in(args, kwargs, torch)[:1]])
 
         def check_broadcast(self, name, args, kwargs, out):
             operands = [t for t in tensors_in(args, kwargs, torch) if t.dim() > 0]
@@ -398,14 +467,69 @@ def make_mode(torch, findings, stats):
     return TraceMode
 
 
-# ---------------------------------------------------------------- train-mode modules without gradients
+# ---------------------------------------------------------------- train-mode layers without gradients
+DROPOUT_EFFECT = "drops activations at random, so results change from run to run"
+BATCH_NORM_EFFECT = "normalizes with batch statistics and overwrites its running mean/var with this data"
+
+
+def report_train_mode(torch, findings, state, frame, module, kind, effect, related_message, inner=None):
+    """ML105 for a layer that runs in training mode without gradients (`module` is the layer, or the
+    user's module whose forward calls a functional dropout/batch norm with training=self.training).
+    The fix goes where the model is called without gradients: the outermost module call in user code;
+    the line inside forward() where the layer runs (`inner` when the caller knows it) is the related location."""
+    call_impl = torch.nn.Module._call_impl.__code__
+    outer, root = None, None
+    while frame is not None:
+        if frame.f_code is call_impl:
+            root = frame.f_locals.get("self", root)
+            caller = user_frame(frame.f_back)
+            if caller is not None:
+                outer = caller
+                inner = inner or caller
+            frame = caller
+            continue
+        frame = frame.f_back
+    if outer is None:
+        return
+    loc = location(outer)
+    # (outermost forward number, place): one count per model call, whichever layers run in it
+    key = (state["forwards"], loc["file"], loc["line"])
+    if key in state["reported"]:
+        return
+    state["reported"].add(key)
+    name = next((n for n, m in root.named_modules() if m is module), "") if root is not None else ""
+    what = type(module).__name__
+    extra = {"op": kind, "module": name or what}
+    if inner is not None and inner is not outer:
+        extra["related"] = [dict(location(inner), message=related_message % (name or what))]
+    findings.add("ML105", loc,
+                 "runs without gradients (evaluation) while %s '%s' is in training mode: %s %s. "
+                 "Call model.eval() before evaluating (and model.train() after)."
+                 % (what, name or what, "it" if kind == what else "its %s" % kind, effect),
+                 **extra)
+
+
+def functional_train_specs(torch):
+    """Functional dropout / batch norm: function -> (index, keyword, default) of the training flag."""
+    F = torch.nn.functional
+    specs = {}
+    for mod, names, idx, kw, default in (
+            (F, ("dropout", "dropout1d", "dropout2d", "dropout3d"), 2, "training", True),
+            (F, ("alpha_dropout", "feature_alpha_dropout"), 2, "training", False),
+            (torch, ("dropout", "alpha_dropout", "feature_dropout", "feature_alpha_dropout"), 2, "train", None),
+            (F, ("batch_norm",), 5, "training", False),
+            (torch, ("batch_norm",), 5, "training", None)):
+        for n in names:
+            f = getattr(mod, n, None)
+            if f is not None:
+                specs[f] = (idx, kw, default)
+    return specs
+
+
 def install_module_hooks(torch, findings, state):
     from torch.nn.modules.batchnorm import _BatchNorm
     from torch.nn.modules.dropout import _DropoutNd
     from torch.nn.modules import module as module_mod
-
-    call_impl = torch.nn.Module._call_impl.__code__
-    reported = set()  # (outermost forward number, finding key): one count per forward call
 
     def pre_hook(module, inputs):
         if state["depth"] == 0:
@@ -415,45 +539,14 @@ def install_module_hooks(torch, findings, state):
         state["depth"] += 1
         if module.training and not torch.is_grad_enabled() and isinstance(module, (_DropoutNd, _BatchNorm)):
             t0 = time.perf_counter()
-            report_train_mode(module)
+            kind = type(module).__name__
+            report_train_mode(torch, findings, state, sys._getframe(1), module, kind,
+                              DROPOUT_EFFECT if isinstance(module, _DropoutNd) else BATCH_NORM_EFFECT,
+                              "%s '%%s' runs here" % kind)
             state["seconds"] += time.perf_counter() - t0
 
     def post_hook(module, inputs, output):
         state["depth"] = max(0, state["depth"] - 1)
-
-    def report_train_mode(module):
-        # The fix goes where the model is called without gradients: the outermost module call
-        # in user code; the line inside forward() where the layer runs is the related location.
-        frame, inner, outer, root = sys._getframe(2), None, None, None
-        while frame is not None:
-            if frame.f_code is call_impl:
-                root = frame.f_locals.get("self", root)
-                caller = user_frame(frame.f_back)
-                if caller is not None:
-                    outer = caller
-                    inner = inner or caller
-                frame = caller
-                continue
-            frame = frame.f_back
-        if outer is None:
-            return
-        loc = location(outer)
-        key = (state["forwards"], loc["file"], loc["line"])
-        if key in reported:
-            return
-        reported.add(key)
-        name = next((n for n, m in root.named_modules() if m is module), "") if root is not None else ""
-        kind = type(module).__name__
-        effect = ("drops activations at random, so results change from run to run"
-                  if isinstance(module, _DropoutNd)
-                  else "normalizes with batch statistics and overwrites its running mean/var with this data")
-        extra = {"op": kind, "module": name or kind}
-        if inner is not None and inner is not outer:
-            extra["related"] = [dict(location(inner), message="%s '%s' runs here" % (kind, name or kind))]
-        findings.add("ML105", loc,
-                     "runs without gradients (evaluation) while %s '%s' is in training mode: it %s. "
-                     "Call model.eval() before evaluating (and model.train() after)." % (kind, name or kind, effect),
-                     **extra)
 
     module_mod.register_module_forward_pre_hook(pre_hook)
     module_mod.register_module_forward_hook(post_hook)
@@ -514,10 +607,11 @@ def install_step_bound(torch, state, mode):
 # ---------------------------------------------------------------- main
 def main():
     global SKIP
-    max_steps, seconds, script, script_args = parse_args(sys.argv[1:])
-    script = os.path.abspath(script)
-    if not os.path.isfile(script):
-        fatal("no-script", "cannot read %s" % script)
+    max_steps, seconds, kind, target, script_args = parse_args(sys.argv[1:])
+    if kind == "script":
+        script = os.path.abspath(target)
+        if not os.path.isfile(script):
+            fatal("no-script", "cannot read %s" % script)
     try:
         import torch
     except ImportError as e:
@@ -527,11 +621,18 @@ def main():
     except ImportError:
         fatal("old-torch", "torch %s is too old for the tracer (needs 1.13 or newer)" % torch.__version__)
     SKIP = _skip_dirs()
+    # The tracer's own folder (sys.path[0] as Python started it) is not the user's.
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(TRACER_FILE)]
+    if kind == "module":
+        # As `python -m`: the working directory first on sys.path, the module found from there.
+        sys.path.insert(0, os.getcwd())
+        script = module_file(target)
     send({"type": "start", "python": sys.version.split()[0], "executable": sys.executable,
-          "torch": torch.__version__, "maxSteps": max_steps, "timeLimit": seconds})
+          "torch": torch.__version__, "maxSteps": max_steps, "timeLimit": seconds, "script": script})
 
     findings = Findings()
-    state = {"steps": 0, "forwards": 0, "depth": 0, "max_steps": max_steps, "in_step": 0, "seconds": 0.0, "ops": 0}
+    state = {"steps": 0, "forwards": 0, "depth": 0, "max_steps": max_steps, "in_step": 0, "seconds": 0.0, "ops": 0,
+             "reported": set()}
     mode = make_mode(torch, findings, state)()
     install_step_bound(torch, state, mode)
     install_module_hooks(torch, findings, state)
@@ -544,12 +645,16 @@ def main():
         signal.setitimer(signal.ITIMER_REAL, seconds)
 
     sys.argv = [script] + script_args
-    sys.path.insert(0, os.path.dirname(script))
+    if kind == "script":
+        sys.path.insert(0, os.path.dirname(script))
     stopped, error, exit_code = "end", None, 0
     started = time.perf_counter()
     try:
         with mode:
-            runpy.run_path(script, run_name="__main__")
+            if kind == "module":
+                runpy.run_module(target, run_name="__main__", alter_sys=True)
+            else:
+                runpy.run_path(script, run_name="__main__")
     except Stop as s:
         stopped = s.reason
     except SystemExit as e:

@@ -35,6 +35,7 @@ Commands:
   lint <file-or-dir>… [--json]         static checks of Python training code (see docs/lint-rules.md)
   diagnose <model.onnx> --data <path> [--json]   model and data checks (see docs/diagnostics.md)
   trace <script.py> [--python <interp>] [--json]   run a PyTorch script under the shape tracer (see docs/tracer.md)
+  trace --module <pkg.train> [--cwd <dir>] …      the same for a module, as \`python -m\` runs it
 
   --version, --help`;
 

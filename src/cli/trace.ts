@@ -1,14 +1,16 @@
 /**
  * mistake-lens trace <script.py> [--python <interp>] [--json] [--steps N] [--timeout S] [-- args…]
+ * mistake-lens trace --module pkg.train [--cwd DIR] [options] [-- args…]   (as `python -m`)
  * Runs a PyTorch script under the runtime tracer and reports silent shape and mode bugs
  * (see docs/tracer.md). Exit codes like lint: 0 no warnings or errors, 1 findings or the
  * script failed, 2 usage; a missing interpreter or torch is an error (1, one line on stderr).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_STEPS, DEFAULT_TIME_LIMIT_S, runTrace } from '../core/lint/trace/runner';
-import type { TraceResult } from '../core/lint/trace/types';
+import { DEFAULT_STEPS, DEFAULT_TIME_LIMIT_S, MODULE_NAME, runTrace } from '../core/lint/trace/runner';
+import type { TraceEntry, TraceResult } from '../core/lint/trace/types';
 
 export const TRACE_USAGE = `Usage: mistake-lens trace <script.py> [options] [-- script args…]
+       mistake-lens trace --module <pkg.train> [--cwd <dir>] [options] [-- args…]
 
 Runs a PyTorch script for a bounded number of steps or seconds and reports, at the line of your
 code: elementwise operations and losses that broadcast into a larger result, a softmax output
@@ -16,6 +18,9 @@ reaching cross_entropy, the first operation that produces NaN or Inf, and dropou
 training mode while gradients are off. Codes ML101-ML105 (docs/tracer.md).
 
 Options:
+  --module <name>        run a module as \`python -m <name>\` does (instead of a script)
+  --cwd <dir>            working directory (default: the script's folder; with --module, the
+                         current directory, which is where the module is looked up first)
   --python <interp>      interpreter with torch installed (default python3)
   --steps <n>            stop after n optimizer steps (default ${DEFAULT_STEPS})
   --timeout <s>          stop after s seconds (default ${DEFAULT_TIME_LIMIT_S})
@@ -52,8 +57,9 @@ export async function runTraceCli(argv: string[], io: TraceIo = STDIO): Promise<
   const dash = argv.indexOf('--');
   const own = dash < 0 ? argv : argv.slice(0, dash);
   const scriptArgs = dash < 0 ? [] : argv.slice(dash + 1);
-  let values: { python?: string; steps?: string; timeout?: string; json?: boolean; help?: boolean };
+  let values: { python?: string; steps?: string; timeout?: string; module?: string; cwd?: string; json?: boolean; help?: boolean };
   let positionals: string[];
+  let entry: TraceEntry;
   let steps: number | undefined;
   let timeout: number | undefined;
   try {
@@ -64,6 +70,8 @@ export async function runTraceCli(argv: string[], io: TraceIo = STDIO): Promise<
         python: { type: 'string' },
         steps: { type: 'string' },
         timeout: { type: 'string' },
+        module: { type: 'string', short: 'm' },
+        cwd: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -72,7 +80,15 @@ export async function runTraceCli(argv: string[], io: TraceIo = STDIO): Promise<
       io.out(TRACE_USAGE + '\n');
       return 0;
     }
-    if (positionals.length !== 1) throw new TraceUsageError('trace takes one script: mistake-lens trace <script.py> [--python <interp>] [--json] [-- script args…]');
+    if (values.module !== undefined) {
+      if (positionals.length > 0) throw new TraceUsageError(`trace takes a script or --module, not both (got ${positionals.join(' ')} and --module ${values.module}); pass the module's arguments after --`);
+      if (!MODULE_NAME.test(values.module)) throw new TraceUsageError(`--module '${values.module}': expected a dotted module name such as pkg.train (not a file path)`);
+      entry = { module: values.module };
+    } else {
+      if (positionals.length !== 1) throw new TraceUsageError('trace takes one script or --module: mistake-lens trace <script.py> | --module <pkg.train> [--python <interp>] [--json] [-- script args…]');
+      entry = { script: positionals[0] };
+    }
+    if (values.cwd === '') throw new TraceUsageError('--cwd needs a folder');
     steps = positive('steps', values.steps, true);
     timeout = positive('timeout', values.timeout, false);
   } catch (e) {
@@ -87,7 +103,7 @@ export async function runTraceCli(argv: string[], io: TraceIo = STDIO): Promise<
   process.once('SIGINT', onSigint);
   try {
     const result = await runTrace(
-      { script: positionals[0], args: scriptArgs, python: values.python, steps, timeLimitSeconds: timeout },
+      { ...entry, args: scriptArgs, cwd: values.cwd, python: values.python, steps, timeLimitSeconds: timeout },
       // Without --json the script's output streams through; with it, stdout is the JSON only.
       { signal: controller.signal, onOutput: values.json ? undefined : (t) => io.err(t) },
     );

@@ -46,3 +46,34 @@ describe('mistake-lens trace', () => {
     assert.match(bad.err, /--steps 0: expected a positive integer/);
   });
 });
+
+describe('mistake-lens trace --module', () => {
+  test('--module with --cwd and args after --: JSON with the module, findings in the package file', async () => {
+    const root = fixture('pkg_planted');
+    const r = await capture(['--module', 'mlpkg.train', '--cwd', root, '--python', PYTHON, '--json', '--', '--epochs', '1']);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.module, 'mlpkg.train');
+    assert.equal(j.script, `${root}/mlpkg/train.py`);
+    const [m] = markers(`${root}/mlpkg/losses.py`);
+    assert.deepEqual(j.findings.map((f: { file: string; line: number; code: string }) => `${f.file}:${f.line} ${f.code}`), [`${root}/mlpkg/losses.py:${m.line} ${m.code}`]);
+  });
+
+  test('usage errors exit 2 and say what is wrong', async () => {
+    const both = await capture([fixture('nan_log.py'), '--module', 'mlpkg.train']);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /a script or --module, not both/);
+    const path = await capture(['--module', 'mlpkg/train.py']);
+    assert.equal(path.code, 2);
+    assert.match(path.err, /--module 'mlpkg\/train\.py': expected a dotted module name/);
+    const none = await capture(['--cwd', fixture('pkg_planted')]);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /one script or --module/);
+    const noValue = await capture(['--module']);
+    assert.equal(noValue.code, 2);
+  });
+
+  test('a module that cannot be found: a user error naming it (main prints it, exit 1)', async () => {
+    await assert.rejects(capture(['--module', 'mlpkg.nope', '--cwd', fixture('pkg_planted'), '--python', PYTHON]), /no module named mlpkg\.nope/);
+  });
+});

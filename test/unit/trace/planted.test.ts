@@ -9,8 +9,8 @@ import { describe, test } from 'node:test';
 import { runTrace } from '../../../src/core/lint/trace/runner';
 import { fixture, markers, PYTHON, relatedLine } from './helpers';
 
-const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'nan_diverge.py', 'eval_train_mode.py'];
-const CLEAN = ['clean_classifier.py', 'clean_regression.py', 'suppressed.py'];
+const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'nan_diverge.py', 'eval_train_mode.py', 'functional_dropout.py', 'functional_train_mode.py'];
+const CLEAN = ['clean_classifier.py', 'clean_regression.py', 'suppressed.py', 'clean_functional_dropout.py'];
 
 describe('tracer: planted bugs', () => {
   for (const name of PLANTED) {
@@ -46,7 +46,7 @@ describe('tracer: planted bugs', () => {
   });
 
   test('ML103 and ML105 point to where the softmax / the layer is applied', async () => {
-    for (const name of ['softmax_cross_entropy.py', 'eval_train_mode.py']) {
+    for (const name of ['softmax_cross_entropy.py', 'eval_train_mode.py', 'functional_train_mode.py']) {
       const file = fixture(name);
       const r = await runTrace({ script: file, python: PYTHON });
       const f = r.findings[0];
@@ -59,6 +59,18 @@ describe('tracer: planted bugs', () => {
     const f = r.findings.find((x) => x.code === 'ML105')!;
     assert.equal(f.count, 2, 'two evaluation batches under no_grad');
     assert.equal(f.module, 'bn', 'the first train-mode layer the evaluation runs');
+  });
+
+  test('functional dropout / batch norm with training=True under no_grad: ML105 on that line, once per call', async () => {
+    const file = fixture('functional_dropout.py');
+    const r = await runTrace({ script: file, python: PYTHON });
+    const [inForward, dropout, batchNorm] = markers(file);
+    const at = (line: number) => r.findings.find((f) => f.code === 'ML105' && f.line === line)!;
+    assert.equal(at(inForward.line).count, 2, 'two evaluation batches call forward');
+    assert.match(at(inForward.line).message, /dropout\(training=True\).*Net is in eval mode.*training=self\.training/);
+    assert.equal(at(dropout.line).op, 'dropout');
+    assert.match(at(batchNorm.line).message, /batch_norm\(training=True\).*running mean\/var/);
+    assert.equal(at(batchNorm.line).op, 'batch_norm');
   });
 
   test('the step bound stops a training loop after N optimizer steps', async () => {

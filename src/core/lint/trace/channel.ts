@@ -7,7 +7,8 @@ import type { TraceLocation } from './types';
 
 /** What the tracer sends, one per line (media/tracer/mistake_lens_tracer.py `send`). */
 export type TracerMessage =
-  | { type: 'start'; python: string; executable: string; torch: string; maxSteps: number; timeLimit: number }
+  /** `script`: the file that runs (for --module, the module's file). */
+  | { type: 'start'; python: string; executable: string; torch: string; maxSteps: number; timeLimit: number; script?: string }
   | ({ type: 'finding'; id: number; code: string; message: string; op?: string; shapes?: number[][]; resultShape?: number[]; module?: string; related?: (TraceLocation & { message: string })[] } & TraceLocation)
   | {
       type: 'done';
@@ -19,7 +20,7 @@ export type TracerMessage =
       overhead: { ops: number; tracerSeconds: number };
       error?: { type: string; message: string; file?: string; line?: number };
     }
-  | { type: 'fatal'; reason: 'usage' | 'no-script' | 'no-torch' | 'old-torch' | 'internal'; message: string };
+  | { type: 'fatal'; reason: 'usage' | 'no-script' | 'no-module' | 'no-torch' | 'old-torch' | 'internal'; message: string };
 
 const MESSAGE_TYPES = new Set(['start', 'finding', 'done', 'fatal']);
 

@@ -40,9 +40,25 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** A dotted module name as `python -m` takes it (pkg.train). */
+export const MODULE_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
 export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): Promise<TraceResult> {
-  const script = resolve(options.script);
-  if (!existsSync(script) || !statSync(script).isFile()) throw new UserError(`cannot trace ${script}: no such file`, 'not-found');
+  let script: string;
+  let cwd: string;
+  let entry: string[];
+  if (options.module !== undefined) {
+    if (!MODULE_NAME.test(options.module)) throw new UserError(`module '${options.module}': expected a dotted module name such as pkg.train`);
+    cwd = resolve(options.cwd ?? process.cwd());
+    script = options.module; // until the tracer reports the module's file
+    entry = ['--module', options.module, '--'];
+  } else {
+    script = resolve(options.script);
+    if (!existsSync(script) || !statSync(script).isFile()) throw new UserError(`cannot trace ${script}: no such file`, 'not-found');
+    cwd = options.cwd !== undefined ? resolve(options.cwd) : dirname(script);
+    entry = ['--', script];
+  }
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UserError(`working directory ${cwd}: no such folder`, 'not-found');
   const python = options.python ?? 'python3';
   const maxSteps = options.steps ?? DEFAULT_STEPS;
   const timeLimit = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_S;
@@ -52,8 +68,8 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
   const nonce = randomBytes(16).toString('hex');
   const tracer = options.tracerPath ?? defaultTracerPath();
 
-  const child = spawn(python, [tracer, '--steps', String(maxSteps), '--time', String(timeLimit), '--', script, ...(options.args ?? [])], {
-    cwd: options.cwd ?? dirname(script),
+  const child = spawn(python, [tracer, '--steps', String(maxSteps), '--time', String(timeLimit), ...entry, ...(options.args ?? [])], {
+    cwd,
     detached: true, // its own process group: killGroup reaches the script's children too
     // fd 3: the tracer's findings; fd 4: the nonce, read and closed by the tracer before the script
     // starts (never in the environment, where /proc/<pid>/environ would keep it).
@@ -157,7 +173,7 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
     hooks.signal?.removeEventListener('abort', onAbort);
   }
 
-  if (cancelled) throw new UserError(`trace of ${script} cancelled; its processes were stopped`, 'cancelled');
+  if (cancelled) throw new UserError(`trace of ${options.module ?? script} cancelled; its processes were stopped`, 'cancelled');
   if (fatal) {
     switch (fatal.reason) {
       case 'no-torch':
@@ -165,6 +181,7 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
       case 'old-torch':
         throw new UserError(`${fatal.message}; interpreter: ${python}`, 'incompatible');
       case 'no-script':
+      case 'no-module':
         throw new UserError(fatal.message, 'not-found');
       case 'usage':
       case 'internal':
@@ -188,7 +205,7 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
   else stoppedBy = killedAtLimit ? 'time' : 'exited';
   const result: TraceResult = {
     version: 1,
-    script,
+    script: start.script ?? script,
     python,
     pythonVersion: start.python,
     torch: start.torch,
@@ -200,6 +217,7 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
     findings,
     outputTail: tail,
   };
+  if (options.module !== undefined) result.module = options.module;
   if (killedAtLimit) result.killed = true;
   if (done?.error) result.error = done.error;
   if (!done) result.exitCode = exit.code;

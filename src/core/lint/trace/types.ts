@@ -46,7 +46,10 @@ export interface TraceFinding extends TraceLocation {
 
 export interface TraceResult {
   version: 1;
+  /** The file that ran: the script, or the file of `module` (its `__main__.py` for a package). */
   script: string;
+  /** Set when the run was `python -m <module>` (`--module`). */
+  module?: string;
   /** The interpreter that ran it, as given, and what it reported. */
   python: string;
   pythonVersion?: string;
@@ -71,8 +74,12 @@ export interface TraceResult {
   outputTail: string;
 }
 
-export interface TraceOptions {
-  script: string;
+/** What runs: a script file, or a module as `python -m` runs it (found from `cwd`). */
+export type TraceEntry = { script: string; module?: undefined } | { module: string; script?: undefined };
+
+export type TraceOptions = TraceEntry & TraceSettings;
+
+export interface TraceSettings {
   /** Script arguments (its sys.argv[1:]). */
   args?: readonly string[];
   /** Interpreter (default python3). */
@@ -81,7 +88,7 @@ export interface TraceOptions {
   steps?: number;
   /** Seconds before the run is stopped (default 60). */
   timeLimitSeconds?: number;
-  /** Working directory (default: the script's folder). */
+  /** Working directory (default: the script's folder; for a module, the current directory). */
   cwd?: string;
   /** The tracer file (default: media/tracer/mistake_lens_tracer.py of this install). */
   tracerPath?: string;
