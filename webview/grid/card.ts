@@ -30,6 +30,7 @@ interface BarRow {
 export class CardView {
   readonly root: HTMLElement;
   private readonly img: HTMLImageElement;
+  private readonly figure: HTMLElement;
   private readonly placeholder: HTMLElement;
   private readonly rank: HTMLElement;
   private readonly confidence: HTMLElement;
@@ -39,6 +40,8 @@ export class CardView {
   private readonly predicted: HTMLElement;
   private readonly bars: BarRow[] = [];
   private imgSrc = '';
+  /** What the figure shows now (src or placeholder text), so an unchanged image writes nothing. */
+  private shown = '';
   item: GridItem | null = null;
   index = -1;
 
@@ -63,8 +66,9 @@ export class CardView {
       this.bars.push(row);
       body.appendChild(row.root);
     }
+    this.figure = h('div', { class: 'card-figure' }, this.img, this.placeholder, this.rank);
     this.root = h('div', { class: 'card', attrs: { role: 'listitem', tabindex: -1 } },
-      h('div', { class: 'card-figure' }, this.img, this.placeholder, this.rank),
+      this.figure,
       // The label band sits under the image rather than over it: no pixel of the input is hidden.
       h('div', { class: 'card-overlay' },
         h('div', { class: 'card-line is-label' }, this.labelKey, this.label),
@@ -77,6 +81,7 @@ export class CardView {
       this.item = item;
       this.index = index;
       const r = this.root;
+      if (r.classList.contains('is-parked')) r.classList.remove('is-parked');
       r.dataset.id = String(item.id);
       r.dataset.index = String(index);
       r.dataset.kind = item.kind;
@@ -105,11 +110,14 @@ export class CardView {
     this.setImage(item, image);
   }
 
-  /** Parked in the pool: hidden, and without data attributes, so `.card[data-id]` matches live cards only. */
-  release(): void {
+  /**
+   * Parked in the pool: invisible (visibility, not display, so it keeps its layout and a re-bind
+   * relays out only what changed), and without data attributes, so `.card[data-id]` matches live cards only.
+   */
+  park(): void {
     this.item = null;
     this.index = -1;
-    this.root.hidden = true;
+    this.root.classList.add('is-parked');
     delete this.root.dataset.id;
     delete this.root.dataset.index;
     delete this.root.dataset.kind;
@@ -117,7 +125,12 @@ export class CardView {
 
   setImage(item: GridItem, image: ImageState): void {
     const src = image.view?.modelInput ?? '';
+    // The image and the placeholder are both laid out; `has-image` on the figure picks which one is
+    // visible, so a loaded image changes paint only, not layout.
     if (src) {
+      const key = `${item.id}\u0000${src}`;
+      if (this.shown === key) return;
+      this.shown = key;
       if (this.imgSrc !== src) {
         this.imgSrc = src;
         this.img.src = src;
@@ -125,21 +138,22 @@ export class CardView {
         // Tiny inputs (28x28) are scaled up with hard pixel edges: that is what the model saw.
         this.img.classList.toggle('pixelated', Math.max(v.width, v.height) <= 96);
       }
-      this.img.hidden = false;
-      this.placeholder.hidden = true;
       this.img.alt = `model input for ${item.source}`;
+      this.figure.classList.add('has-image');
       return;
     }
+    const text = image.state === 'standalone' ? item.source
+      : image.state === 'failed' ? `no image: ${image.error ?? 'unavailable'}`
+        : image.state === 'loaded' ? 'no image' : 'loading…';
+    const key = `${item.id}\u0000${image.state}\u0000${text}`;
+    if (this.shown === key) return;
+    this.shown = key;
     if (this.imgSrc) {
       this.imgSrc = '';
       this.img.removeAttribute('src');
     }
-    this.img.hidden = true;
-    this.placeholder.hidden = false;
+    this.figure.classList.remove('has-image');
     this.placeholder.dataset.state = image.state;
-    const text = image.state === 'standalone' ? item.source
-      : image.state === 'failed' ? `no image: ${image.error ?? 'unavailable'}`
-        : image.state === 'loaded' ? 'no image' : 'loading…';
     setText(this.placeholder, text);
     this.placeholder.title = image.state === 'standalone' ? item.source : text;
   }

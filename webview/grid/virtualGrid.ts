@@ -4,6 +4,7 @@
  * view (plus overscan) are in the DOM, however long the list is.
  */
 import { h } from '../dom/h';
+import { OFFSCREEN_BINDS_PER_FRAME, planBinds } from './bindPlan';
 import { CardView, type ImageState } from './card';
 import { ItemList, type GridItem } from './items';
 import {
@@ -12,7 +13,9 @@ import {
 } from './virtualMath';
 
 export const CARD_GEOMETRY: GridGeometry = { minCardWidth: 172, cardHeight: 240, gap: 12, padding: 12 };
-const OVERSCAN_ROWS = 2;
+// One row each side: every card in the DOM is walked by each paint of the grid, so fewer is cheaper;
+// a row ahead is still bound (a few cards a frame, bindPlan.ts) before it scrolls into view.
+const OVERSCAN_ROWS = 1;
 
 export interface VirtualGridOptions {
   imageFor(item: GridItem): ImageState;
@@ -33,16 +36,20 @@ export class VirtualGrid {
   private frame = 0;
   private pendingScrollTop: number | null = null;
   private lastRange: VisibleRange | null = null;
+  private lastTop = 0;
+  private direction = 0;
+  /** Cards in range still to bind, or images still to apply: render again next frame. */
+  private behind = false;
+  /** Ids whose image loaded or failed; applied in the next frame rather than in the message's task. */
+  private readonly imagesChanged = new Set<number>();
   private width = 0;
   private height = 0;
 
   constructor(private readonly opts: VirtualGridOptions) {
     this.sizer = h('div', { class: 'grid-sizer' });
     this.element = h('div', { id: 'grid', class: 'grid', attrs: { role: 'list', 'aria-label': 'Examples', tabindex: -1 } }, this.sizer);
-    this.element.addEventListener('scroll', () => {
-      this.schedule();
-      this.opts.onScroll(this.element.scrollTop);
-    }, { passive: true });
+    // No layout read here: the next frame reads scrollTop once, before it writes anything.
+    this.element.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.element.addEventListener('keydown', (ev) => this.onKey(ev));
     this.element.addEventListener('click', (ev) => {
       const card = this.cardFromEvent(ev);
@@ -67,7 +74,7 @@ export class VirtualGrid {
     }
     this.relayout();
     if (scrollTop !== null) this.scrollTo(scrollTop);
-    this.renderNow();
+    this.renderNow(true);
   }
 
   get count(): number {
@@ -78,12 +85,10 @@ export class VirtualGrid {
     return this.element.scrollTop;
   }
 
-  /** Re-bind the images of these ids (they loaded or failed). */
+  /** Re-bind the images of these ids (they loaded or failed), in the next frame. */
   refreshImages(ids: readonly number[]): void {
-    const set = new Set(ids);
-    for (const [, card] of this.rendered) {
-      if (card.item && set.has(card.item.id)) card.setImage(card.item, this.opts.imageFor(card.item));
-    }
+    for (const id of ids) this.imagesChanged.add(id);
+    this.schedule();
   }
 
   /** Bring a card into view and focus it. */
@@ -91,7 +96,7 @@ export class VirtualGrid {
     if (index < 0 || index >= this.items.length) return;
     this.activeIndex = index;
     this.reveal(index);
-    this.renderNow();
+    this.renderNow(true);
     this.rendered.get(index)?.root.focus({ preventScroll: true });
   }
 
@@ -127,7 +132,7 @@ export class VirtualGrid {
     this.height = hgt;
     this.relayout();
     if (this.pendingScrollTop !== null && hgt > 0) this.scrollTo(this.pendingScrollTop);
-    this.renderNow();
+    this.renderNow(true);
   }
 
   private relayout(): void {
@@ -149,49 +154,85 @@ export class VirtualGrid {
     });
   }
 
-  private renderNow(): void {
+  /** Render in this task; `all` binds the whole range at once (a new list, a resize, a key press). */
+  private renderNow(all = false): void {
     if (this.frame) {
       cancelAnimationFrame(this.frame);
       this.frame = 0;
     }
     this.lastRange = null;
-    this.render();
+    this.render(all);
   }
 
-  private render(): void {
-    const range = visibleRange(this.layout, this.element.scrollTop, this.height, OVERSCAN_ROWS);
-    const last = this.lastRange;
-    if (last && last.firstIndex === range.firstIndex && last.endIndex === range.endIndex) return;
-    this.lastRange = range;
-
-    // Cards that left the range are re-bound to the items that entered it; only a surplus is hidden,
-    // so a steady scroll never toggles display (which would force a full layout of the card).
-    for (const [index, card] of this.rendered) {
-      if (index >= range.firstIndex && index < range.endIndex) continue;
-      if (card.root.contains(document.activeElement)) this.element.focus({ preventScroll: true });
-      this.rendered.delete(index);
-      card.item = null;
-      this.free.push(card);
+  private render(all = false): void {
+    const top = this.element.scrollTop; // the one layout read, before any write
+    if (top !== this.lastTop) {
+      this.direction = Math.sign(top - this.lastTop);
+      this.lastTop = top;
+      this.opts.onScroll(top);
     }
-    const ids: number[] = [];
+    const range = visibleRange(this.layout, top, this.height, OVERSCAN_ROWS);
+    const last = this.lastRange;
+    const moved = !last || last.firstIndex !== range.firstIndex || last.endIndex !== range.endIndex;
+    if (!moved && !this.behind && this.imagesChanged.size === 0) return;
+    this.lastRange = range;
+    const view = visibleRange(this.layout, top, this.height, 0);
+
+    // Cards that left the range are parked (kept in the DOM, invisible, without data attributes) and
+    // re-bound to rows that enter it: no node is built or removed, and nothing toggles display.
+    if (moved) {
+      for (const [index, card] of this.rendered) {
+        if (index >= range.firstIndex && index < range.endIndex) continue;
+        if (card.root.contains(document.activeElement)) this.element.focus({ preventScroll: true });
+        this.rendered.delete(index);
+        card.park();
+        this.free.push(card);
+      }
+    }
+    const needed: number[] = [];
     for (let i = range.firstIndex; i < range.endIndex; i++) {
+      const card = this.rendered.get(i);
+      if (!card || card.item !== this.items.at(i)) needed.push(i);
+    }
+    const plan = all ? { now: needed, deferred: 0 } : planBinds(needed, view.firstIndex, view.endIndex, this.direction);
+    for (const i of plan.now) {
       const item = this.items.at(i);
       let card = this.rendered.get(i);
-      if (!card || card.item !== item) {
-        if (!card) {
-          card = this.free.pop() ?? this.createCard();
-          this.rendered.set(i, card);
-        }
-        if (card.root.hidden) card.root.hidden = false;
-        card.bind(item, i, this.opts.imageFor(item));
-        const { x, y } = cellPosition(this.layout, i);
-        card.root.style.transform = `translate(${x}px, ${y}px)`;
+      if (!card) {
+        card = this.free.pop() ?? this.createCard();
+        this.rendered.set(i, card);
       }
-      ids.push(item.id);
+      card.bind(item, i, this.opts.imageFor(item));
+      const { x, y } = cellPosition(this.layout, i);
+      card.root.style.transform = `translate(${x}px, ${y}px)`;
+      this.imagesChanged.delete(item.id);
     }
-    for (const card of this.free) if (!card.root.hidden) card.release();
+    // Images that arrived since the last frame: those in view now, a few off-screen ones per frame.
+    let imagesLeft = 0;
+    if (this.imagesChanged.size > 0) {
+      const offscreenBound = plan.now.filter((i) => i < view.firstIndex || i >= view.endIndex).length;
+      let budget = all ? Infinity : OFFSCREEN_BINDS_PER_FRAME - offscreenBound;
+      for (const [i, card] of this.rendered) {
+        if (!card.item || !this.imagesChanged.has(card.item.id)) continue;
+        const inView = i >= view.firstIndex && i < view.endIndex;
+        if (!inView && budget <= 0) {
+          imagesLeft++;
+          continue;
+        }
+        if (!inView) budget--;
+        card.setImage(card.item, this.opts.imageFor(card.item));
+        this.imagesChanged.delete(card.item.id);
+      }
+      if (imagesLeft === 0) this.imagesChanged.clear(); // the rest are not on any card
+    }
+    this.behind = plan.deferred > 0 || imagesLeft > 0;
+    if (this.behind) this.schedule();
     this.updateTabStops();
-    this.opts.onVisible(ids);
+    if (moved) {
+      const ids: number[] = [];
+      for (let i = range.firstIndex; i < range.endIndex; i++) ids.push(this.items.id(i));
+      this.opts.onVisible(ids);
+    }
   }
 
   private createCard(): CardView {
@@ -207,11 +248,16 @@ export class VirtualGrid {
     let stop = this.rendered.get(this.activeIndex);
     if (!stop) {
       const r = this.lastRange;
-      const firstInView = r ? Math.min(r.endIndex - 1, Math.max(r.firstIndex, Math.ceil(this.element.scrollTop / this.layout.rowHeight) * this.layout.columns)) : -1;
+      const firstInView = r ? Math.min(r.endIndex - 1, Math.max(r.firstIndex, Math.ceil(this.lastTop / this.layout.rowHeight) * this.layout.columns)) : -1;
       stop = this.rendered.get(firstInView);
     }
-    for (const [, card] of this.rendered) card.root.tabIndex = card === stop ? 0 : -1;
-    this.element.tabIndex = stop ? -1 : 0;
+    // Only changed values are written: an attribute write, even of the same value, restyles the card.
+    for (const [, card] of this.rendered) {
+      const t = card === stop ? 0 : -1;
+      if (card.root.tabIndex !== t) card.root.tabIndex = t;
+    }
+    const gridTab = stop ? -1 : 0;
+    if (this.element.tabIndex !== gridTab) this.element.tabIndex = gridTab;
   }
 
   private onKey(ev: KeyboardEvent): void {
