@@ -29,3 +29,15 @@ test('[restricted] Trace Shapes in This Script runs no Python', async () => {
   await new Promise((r) => setTimeout(r, 3000));
   await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(marker)), 'the script did not run');
 });
+
+test('[restricted] a workspace mistakeLens.trace.command is not read (restricted configuration)', async () => {
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  const settings = { 'mistakeLens.trace.steps': 7, 'mistakeLens.trace.command': { module: 'evil.train' } };
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, '.vscode', 'settings.json'), new TextEncoder().encode(JSON.stringify(settings)));
+  const config = () => vscode.workspace.getConfiguration('mistakeLens', folder);
+  // The unrestricted setting from the same file shows the file was read.
+  for (let i = 0; i < 50 && config().get('trace.steps') !== 7; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(config().get('trace.steps'), 7, 'the workspace settings file was loaded');
+  assert.equal(config().get('trace.command'), null, 'the untrusted workspace value is ignored');
+  await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, '.vscode'), { recursive: true });
+});

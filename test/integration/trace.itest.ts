@@ -44,3 +44,38 @@ test('Trace Shapes in This Script: diagnostics at the planted lines, a hover wit
   }
   await vscode.workspace.getConfiguration('mistakeLens').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
 }, { timeoutMs: 120_000 });
+
+test('Trace Shapes in This Script with mistakeLens.trace.command: runs the configured module; the bug lands in the package file', async () => {
+  const config = () => vscode.workspace.getConfiguration('mistakeLens');
+  await config().update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+  const ws = vscode.workspace.workspaceFolders![0].uri;
+  const pkg = vscode.Uri.joinPath(ws, 'cmdpkg', 'mlpkg');
+  for (const name of ['__init__.py', 'losses.py', 'train.py']) {
+    const text = readFileSync(join(root, 'test/fixtures/trace/pkg_planted/mlpkg', name));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(pkg, name), text);
+  }
+  const losses = vscode.Uri.joinPath(pkg, 'losses.py');
+  const want = markers(readFileSync(losses.fsPath, 'utf8'));
+  assert.equal(want.length, 1);
+  try {
+    // A bad value: an error naming the setting, nothing runs.
+    await config().update('trace.command', { module: 'cmdpkg/mlpkg/train.py' }, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('mistakeLens.traceScript'), undefined);
+
+    // Like a launch.json configuration; the active editor is not a Python file (nothing open).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await config().update('trace.command', { module: 'mlpkg.train', args: ['--epochs', '2'], cwd: '${workspaceFolder}/cmdpkg' }, vscode.ConfigurationTarget.Global);
+    const result = await vscode.commands.executeCommand<{ stoppedBy: string; module?: string; script: string; steps: number } | undefined>('mistakeLens.traceScript');
+    assert.ok(result, 'the command returned a result');
+    assert.deepEqual([result.stoppedBy, result.module, result.script, result.steps], ['end', 'mlpkg.train', vscode.Uri.joinPath(pkg, 'train.py').fsPath, 2]);
+    const diags = vscode.languages.getDiagnostics(losses).filter((d) => d.source === 'Mistake Lens trace');
+    assert.deepEqual(diags.map((d) => `${codeOf(d)}@${d.range.start.line}`), want.map((m) => `${m.code}@${m.line}`));
+    assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.joinPath(pkg, 'train.py')).filter((d) => d.source === 'Mistake Lens trace'), []);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', losses, diags[0].range.start.translate(0, 1));
+    const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    for (const s of want[0].shapes ?? []) assert.ok(shown.includes(s), `hover shows ${s}:\n${shown}`);
+  } finally {
+    await config().update('trace.command', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+  }
+}, { timeoutMs: 120_000 });

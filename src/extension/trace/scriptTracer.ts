@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { TraceFinding, TraceResult } from '../../core/lint/trace/types';
 import { pickInterpreter } from './interpreter';
+import { parseTraceCommand, TRACE_COMMAND_SETTING, type TraceCommand } from './traceCommand';
 import { requireTrust } from '../trust';
 
 type RunnerModule = typeof import('../../core/lint/trace/runner.js');
@@ -52,38 +53,62 @@ export class ScriptTracer implements vscode.Disposable {
     );
   }
 
-  /** Traces `arg` (a Uri from a menu) or the active editor's Python file; the result, or undefined when nothing ran. */
+  /**
+   * Traces what `mistakeLens.trace.command` names when it is set (a script or a module, like a
+   * launch.json configuration), else `arg` (a Uri from a menu) or the active editor's Python file;
+   * the result, or undefined when nothing ran.
+   */
   async run(arg: unknown): Promise<TraceResult | undefined> {
     if (!(await requireTrust('Trace Shapes in This Script', 'runs the script with your Python interpreter'))) return undefined;
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    if (!uri || uri.scheme !== 'file' || !uri.fsPath.endsWith('.py')) {
-      void vscode.window.showWarningMessage('Mistake Lens: open a Python script (.py) to trace it.');
-      return undefined;
+    const active = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+    const resource = active ?? folder?.uri;
+    const config = vscode.workspace.getConfiguration('mistakeLens', resource);
+    // Read only in a trusted workspace (checked above; also a restricted configuration).
+    const parsed = parseTraceCommand(config.get<unknown>('trace.command'), {
+      workspaceFolder: folder?.uri.fsPath,
+      file: active?.scheme === 'file' ? active.fsPath : undefined,
+    });
+    let command: TraceCommand;
+    switch (parsed.kind) {
+      case 'invalid':
+        void vscode.window.showErrorMessage(`Mistake Lens: ${parsed.message}`, 'Open Settings').then((p) => (p ? vscode.commands.executeCommand('workbench.action.openSettings', TRACE_COMMAND_SETTING) : undefined));
+        return undefined;
+      case 'command':
+        command = parsed.command;
+        break;
+      case 'none': {
+        if (!active || active.scheme !== 'file' || !active.fsPath.endsWith('.py')) {
+          void vscode.window.showWarningMessage(`Mistake Lens: open a Python script (.py) to trace it, or set ${TRACE_COMMAND_SETTING}.`);
+          return undefined;
+        }
+        command = { script: active.fsPath, args: config.get<string[]>('trace.scriptArguments', []), cwd: folder?.uri.fsPath };
+        break;
+      }
     }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (doc?.isDirty) await doc.save(); // the run reads the file from disk
+    // The run reads files from disk: save the user's edited Python files first.
+    for (const d of vscode.workspace.textDocuments) if (d.isDirty && d.uri.scheme === 'file' && d.languageId === 'python') await d.save();
     this.running?.abort();
     const abort = (this.running = new AbortController());
-    const config = vscode.workspace.getConfiguration('mistakeLens', uri);
-    const python = await pickInterpreter(uri, this.log);
+    const python = await pickInterpreter(resource, this.log);
     this.runner ??= import('../../core/lint/trace/runner.js');
     const { runTrace } = await this.runner;
+    const what = command.module !== undefined ? `module ${command.module}` : command.script;
+    const label = command.module ?? basename(command.script);
     this.output.clear();
-    this.output.appendLine(`Tracing ${uri.fsPath} with ${python.path} (${python.source})`);
+    this.output.appendLine(`Tracing ${what}${command.cwd ? ` in ${command.cwd}` : ''} with ${python.path} (${python.source})`);
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Mistake Lens: tracing ${basename(uri.fsPath)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Mistake Lens: tracing ${label}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         let found = 0;
         try {
           const result = await runTrace(
             {
-              script: uri.fsPath,
-              args: config.get<string[]>('trace.scriptArguments', []),
+              ...command,
               python: python.path,
               steps: config.get<number>('trace.steps', 20),
               timeLimitSeconds: config.get<number>('trace.timeLimitSeconds', 60),
-              cwd: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,
               tracerPath: this.context.asAbsolutePath('media/tracer/mistake_lens_tracer.py'),
             },
             {
@@ -95,7 +120,7 @@ export class ScriptTracer implements vscode.Disposable {
           this.show(result);
           this.output.appendLine(`\n${result.summary}`);
           const n = result.findings.length;
-          const msg = `Mistake Lens: ${n === 0 ? 'no problems found' : `${n} problem${n === 1 ? '' : 's'} found`} in ${basename(uri.fsPath)}. ${result.summary}`;
+          const msg = `Mistake Lens: ${n === 0 ? 'no problems found' : `${n} problem${n === 1 ? '' : 's'} found`} in ${label}. ${result.summary}`;
           if (result.stoppedBy === 'error' || result.killed) {
             void vscode.window.showWarningMessage(msg, 'Show Output').then((p) => (p ? this.output.show(true) : undefined));
           } else void vscode.window.showInformationMessage(msg);
