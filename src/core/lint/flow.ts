@@ -4,7 +4,7 @@
  * loops around and calls into functions of the same file), and whether gradients are off.
  */
 import { argFor, argsOf, type FunctionInfo, Semantics } from './scope';
-import { child, type PyNode, walkLocal } from './syntax';
+import { child, type PyNode } from './syntax';
 import { type ModuleVal, Values } from './values';
 
 export type ModeState = 'train' | 'eval' | 'unknown';
@@ -122,7 +122,7 @@ export class Flow {
       }
     };
     visit(region);
-    walkLocal(region, visit);
+    this.sem.forLocal(region, visit);
     return found;
   }
 
@@ -132,7 +132,7 @@ export class Flow {
     if (cached) return cached;
     const out: ModelCall[] = [];
     this.regionModels.set(region, out);
-    walkLocal(region, (n) => {
+    this.sem.forLocal(region, (n) => {
       if (n.type !== 'call') return;
       const f = child(n, 'function');
       if (!f || (f.type !== 'identifier' && f.type !== 'attribute')) return;
@@ -187,7 +187,7 @@ export class Flow {
   /** Models a training loop trains: the models it calls, and models passed to functions that call backward. */
   trainedModels(loop: PyNode): ModelCall[] {
     const out = [...this.modelCalls(loop)];
-    walkLocal(loop, (n) => {
+    this.sem.forLocal(loop, (n) => {
       if (n.type !== 'call') return;
       const fn = this.localCallee(n);
       if (!fn || !this.functionHasBackward(fn)) return;
@@ -220,7 +220,7 @@ export class Flow {
     const body = fn ? fn.body : this.sem.root;
     if (!body) return [];
     const events: ModeEvent[] = [];
-    walkLocal(body, (n) => {
+    this.sem.forLocal(body, (n) => {
       if (n.type === 'call') {
         const f = child(n, 'function');
         if (!f) return;

@@ -120,6 +120,7 @@ export class Semantics {
   private readonly importNames = new Set<string>();
   /** Indexes into `calls` by callee name (NO_NAME: callees that are not a name or an attribute), built on first use. */
   private byCallee: Map<string, number[]> | null = null;
+  private readonly localCache = new Map<PyNode, PyNode[]>();
 
   constructor(readonly root: PyNode, readonly src: string) {
     this.module = { node: root, kind: 'module', parent: null, defs: new Map() };
@@ -504,7 +505,8 @@ export class Semantics {
 
   /** The definition that a name reference sees. */
   lookup(ref: PyNode): Def | null {
-    if (this.lookupCache.has(ref)) return this.lookupCache.get(ref)!;
+    const cached = this.lookupCache.get(ref);
+    if (cached !== undefined) return cached;
     const r = this.lookupName(this.text(ref), ref);
     this.lookupCache.set(ref, r);
     return r;
@@ -560,7 +562,8 @@ export class Semantics {
 
   /** Fully qualified dotted name of a module-level path (`F.softmax` -> torch.nn.functional.softmax), or null for local values. */
   qname(e: PyNode): string | null {
-    if (this.qcache.has(e)) return this.qcache.get(e)!;
+    const cached = this.qcache.get(e);
+    if (cached !== undefined) return cached;
     let r: string | null = null;
     const n = unparen(e);
     if (n.type === 'identifier') {
@@ -640,6 +643,26 @@ export class Semantics {
     return all.map((i) => this.calls[i]!);
   }
 
+  /**
+   * The calls, assignments and return statements in `region` outside nested functions, classes
+   * and lambdas, in the order walkLocal visits them. Several analyses scan the same loops and
+   * function bodies for these: each region is walked once. Do not modify the result (it is shared).
+   */
+  localNodes(region: PyNode): PyNode[] {
+    let out = this.localCache.get(region);
+    if (!out) {
+      out = [];
+      collectLocal(region, out);
+      this.localCache.set(region, out);
+    }
+    return out;
+  }
+
+  /** walkLocal for visitors that only look at calls, assignments and return statements (see localNodes). */
+  forLocal(region: PyNode, visit: (n: PyNode) => void): void {
+    for (const n of this.localNodes(region)) visit(n);
+  }
+
   /** The receiver of a method call `recv.m(...)`. */
   receiver(call: PyNode): PyNode | null {
     const f = child(call, 'function');
@@ -665,6 +688,16 @@ export class Semantics {
 }
 
 const NO_NAME = '\u0000';
+
+/** walkLocal's order, without a callback per node. */
+function collectLocal(n: PyNode, out: PyNode[]): void {
+  for (const c of n.children) {
+    const t = c.type;
+    if (t === 'function_definition' || t === 'class_definition' || t === 'lambda') continue;
+    if (t === 'call' || t === 'assignment' || t === 'return_statement') out.push(c);
+    if (c.children.length) collectLocal(c, out);
+  }
+}
 
 function lastPart(q: string): string {
   return q.slice(q.lastIndexOf('.') + 1);

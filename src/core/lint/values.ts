@@ -7,7 +7,7 @@
  * Every property is optional: absent means "not known", and the rules only fire on what is known.
  */
 import { argFor, argsOf, type Args, type ClassInfo, type Def, type FunctionInfo, Semantics } from './scope';
-import { child, childrenOf, type PyNode, unparen, walkLocal } from './syntax';
+import { child, childrenOf, type PyNode, unparen } from './syntax';
 
 export type Act = 'softmax' | 'log_softmax' | 'sigmoid' | 'logits' | 'log_probs';
 export type Shape = 'N1' | 'N';
@@ -584,14 +584,14 @@ export class Values {
     let v: Val;
     try {
       const rets: PyNode[] = [];
-      walkLocal(fn.body, (n) => {
+      this.sem.forLocal(fn.body, (n) => {
         if (n.type === 'return_statement' && n.children[0]) rets.push(n.children[0]);
       });
       v = merge(rets.map((r) => this.valueOf(r)));
       if (v.module && rets.length === 1 && rets[0]!.type === 'identifier') {
         const name = this.text(rets[0]!);
         let mode: Mode | undefined;
-        walkLocal(fn.body, (n) => {
+        this.sem.forLocal(fn.body, (n) => {
           if (n.type !== 'call' || n.start > rets[0]!.start) return;
           const fnode = child(n, 'function');
           const t = fnode ? this.text(fnode) : '';
@@ -648,7 +648,7 @@ export class Values {
       }
       for (const m of c.methods.values())
         if (m.body)
-          walkLocal(m.body, (n) => {
+          this.sem.forLocal(m.body, (n) => {
             if (n.type !== 'call') return;
             const q = this.sem.calleeQ(n);
             if (q === 'torch.nn.functional.dropout' || q === 'torch.nn.functional.dropout2d' || q === 'torch.nn.functional.batch_norm' || q === 'torch.nn.functional.alpha_dropout')
