@@ -118,8 +118,8 @@ export class Semantics {
   readonly argsCache = new Map<PyNode, Args>();
   /** Names bound by an import in any scope: a call through one can have any qualified name. */
   private readonly importNames = new Set<string>();
-  /** Indexes into `calls` by callee name (NO_NAME: callees that are not a name or an attribute), built on first use. */
-  private byCallee: Map<string, number[]> | null = null;
+  /** Indexes into `calls` by callee name (NO_NAME: callees that are not a name or an attribute). */
+  private readonly byCallee = new Map<string, number[]>();
   private readonly localCache = new Map<PyNode, PyNode[]>();
 
   constructor(readonly root: PyNode, readonly src: string) {
@@ -219,9 +219,15 @@ export class Semantics {
         this.visitChildren(n, scope);
         return;
       }
-      case 'call':
+      case 'call': {
+        // index by callee name now, while the node is at hand (see callsWhere)
+        const name = this.calleeName(n) ?? NO_NAME;
+        const list = this.byCallee.get(name);
+        if (list) list.push(this.calls.length);
+        else this.byCallee.set(name, [this.calls.length]);
         this.calls.push(n);
         break;
+      }
       case 'attribute': {
         const obj = child(n, 'object');
         if (obj) this.visit(obj, scope);
@@ -403,7 +409,11 @@ export class Semantics {
   }
 
   private indexCallSites(): void {
-    for (const call of this.calls) {
+    // a call site of a function or class of this file spells its name
+    const names = new Set<string>();
+    for (const f of this.functions) names.add(f.name);
+    for (const c of this.classes) names.add(c.name);
+    for (const call of this.callsWhere((n) => names.has(n))) {
       const f = child(call, 'function');
       if (!f) continue;
       if (f.type === 'identifier') {
@@ -616,15 +626,6 @@ export class Semantics {
    * that are neither a name nor an attribute (`(F.softmax)(x)`) are included too.
    */
   callsWhere(test: (lastPart: string) => boolean, qualified = false): PyNode[] {
-    if (!this.byCallee) {
-      this.byCallee = new Map();
-      for (let i = 0; i < this.calls.length; i++) {
-        const name = this.calleeName(this.calls[i]!) ?? NO_NAME;
-        const list = this.byCallee.get(name);
-        if (list) list.push(i);
-        else this.byCallee.set(name, [i]);
-      }
-    }
     const picked: number[][] = [];
     for (const [name, idx] of this.byCallee) {
       if (
