@@ -7,7 +7,7 @@
  * `.card-confidence`, `.card-image` (the model's input), `.card-placeholder`, `.topk-row[data-class]`.
  */
 import type { ExampleView, TopClass } from '../../src/core/protocol';
-import { h, setText } from '../dom/h';
+import { h } from '../dom/h';
 import { pct } from '../format';
 import type { GridItem } from './items';
 import type { LoadState } from './exampleLoader';
@@ -85,23 +85,23 @@ export class CardView {
       r.dataset.id = String(item.id);
       r.dataset.index = String(index);
       r.dataset.kind = item.kind;
-      setText(this.rank, `#${index + 1}`);
-      setText(this.label, item.label);
-      setText(this.predicted, item.predicted);
+      setData(this.rank, `#${index + 1}`);
+      setData(this.label, item.label);
+      setData(this.predicted, item.predicted);
       this.label.title = item.label;
       this.predicted.title = item.predicted;
       const issue = item.kind === 'labelIssue';
-      setText(this.labelKey, issue ? 'given' : 'true');
-      setText(this.predictedKey, issue ? 'likely' : 'pred');
+      setData(this.labelKey, issue ? 'given' : 'true');
+      setData(this.predictedKey, issue ? 'likely' : 'pred');
       r.classList.toggle('is-correct', item.label === item.predicted);
       if (item.kind === 'ranked') {
-        setText(this.confidence, pct(item.confidence));
+        setData(this.confidence, pct(item.confidence));
         this.confidence.title = `p(${item.predicted}) = ${item.confidence.toFixed(4)}`;
         this.setBars(item.example.top, item.label, item.predicted);
         r.setAttribute('aria-label', `${index + 1}: ${item.source}. True ${item.label}, predicted ${item.predicted} at ${pct(item.confidence)}.`);
       } else {
         const is = item.issue;
-        setText(this.confidence, pct(is.score));
+        setData(this.confidence, pct(is.score));
         this.confidence.title = `label error score ${is.score.toFixed(4)}`;
         this.setBars([{ class: is.suggested, p: is.pSuggested }, { class: is.label, p: is.pLabel }], is.label, is.suggested);
         r.setAttribute('aria-label', `${index + 1}: ${item.source}. Labelled ${is.label}, likely ${is.suggested} (score ${pct(is.score)}).`);
@@ -154,7 +154,7 @@ export class CardView {
     }
     this.figure.classList.remove('has-image');
     this.placeholder.dataset.state = image.state;
-    setText(this.placeholder, text);
+    setData(this.placeholder, text);
     this.placeholder.title = image.state === 'standalone' ? item.source : text;
   }
 
@@ -166,10 +166,23 @@ export class CardView {
       row.root.dataset.class = t.class;
       row.root.classList.toggle('is-label', t.class === label);
       row.root.classList.toggle('is-predicted', t.class === predicted && t.class !== label);
-      setText(row.name, t.class);
+      setData(row.name, t.class);
       row.name.title = t.class;
-      setText(row.value, pct(t.p, 0));
+      setData(row.value, pct(t.p, 0));
       row.fill.style.width = `${Math.max(0, Math.min(1, t.p)) * 100}%`;
     });
+  }
+}
+
+/**
+ * Sets an element's text by changing its one text node in place: the layout object is kept and
+ * only re-shaped, where `textContent =` would replace the node (and its layout object) every bind.
+ */
+function setData(el: HTMLElement, text: string): void {
+  const t = el.firstChild;
+  if (t && t === el.lastChild && t.nodeType === Node.TEXT_NODE) {
+    if ((t as Text).data !== text) (t as Text).data = text;
+  } else if (el.textContent !== text) {
+    el.textContent = text;
   }
 }

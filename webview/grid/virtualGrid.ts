@@ -19,7 +19,7 @@ const OVERSCAN_ROWS = 1;
 
 export interface VirtualGridOptions {
   imageFor(item: GridItem): ImageState;
-  /** Ids of the cards now in view (for loading their images). */
+  /** Ids of the cards now in range and of the row ahead of the scroll (for loading their images). */
   onVisible(ids: number[]): void;
   onOpen(index: number): void;
   onScroll(scrollTop: number): void;
@@ -229,8 +229,13 @@ export class VirtualGrid {
     if (this.behind) this.schedule();
     this.updateTabStops();
     if (moved) {
+      // Images for the range and for one more row ahead of the scroll: a card bound with its image
+      // already loaded is painted once, not once as a placeholder and again when the image comes.
+      const cols = this.layout.columns;
+      const from = this.direction < 0 ? Math.max(0, range.firstIndex - cols) : range.firstIndex;
+      const to = this.direction < 0 ? range.endIndex : Math.min(this.items.length, range.endIndex + cols);
       const ids: number[] = [];
-      for (let i = range.firstIndex; i < range.endIndex; i++) ids.push(this.items.id(i));
+      for (let i = from; i < to; i++) ids.push(this.items.id(i));
       this.opts.onVisible(ids);
     }
   }
