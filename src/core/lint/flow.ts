@@ -46,6 +46,7 @@ export class Flow {
   private readonly callees = new Map<PyNode, FunctionInfo | null>();
   private readonly events = new Map<string, ModeEvent[]>();
   private fnNames: Set<string> | null = null;
+  private readonly compacted = new Map<PyNode, string>();
 
   constructor(
     readonly sem: Semantics,
@@ -54,6 +55,13 @@ export class Flow {
 
   private text(n: PyNode): string {
     return this.sem.text(n);
+  }
+
+  /** A node's text without whitespace (computed once: mode events compare it for every model key). */
+  private compact(n: PyNode): string {
+    let t = this.compacted.get(n);
+    if (t === undefined) this.compacted.set(n, (t = this.text(n).replace(/\s+/g, '')));
+    return t;
   }
 
   /** `loss.backward()`, `scaler.scale(loss).backward()`, `accelerator.backward(loss)`, `self.manual_backward(loss)`. */
@@ -220,13 +228,15 @@ export class Flow {
     const body = fn ? fn.body : this.sem.root;
     if (!body) return [];
     const events: ModeEvent[] = [];
+    const evalText = `${key}.eval`;
+    const trainText = `${key}.train`;
     this.sem.forLocal(body, (n) => {
       if (n.type === 'call') {
         const f = child(n, 'function');
         if (!f) return;
-        const ft = this.text(f).replace(/\s+/g, '');
-        if (ft === `${key}.eval`) events.push({ pos: n.start, mode: 'eval', node: n });
-        else if (ft === `${key}.train`) {
+        const ft = this.compact(f);
+        if (ft === evalText) events.push({ pos: n.start, mode: 'eval', node: n });
+        else if (ft === trainText) {
           const a = argFor(argsOf(n, this.sem), 0, 'mode');
           const t = a ? this.text(a) : 'True';
           events.push({ pos: n.start, mode: t === 'True' ? 'train' : t === 'False' ? 'eval' : 'unknown', node: n });
@@ -244,7 +254,7 @@ export class Flow {
             if (i < skip) return;
             const a = argFor(args, i - skip, p);
             if (!a) return;
-            const at = this.text(a).replace(/\s+/g, '');
+            const at = this.compact(a);
             let pk: string | null = null;
             if (at === key) pk = p;
             else if (key.startsWith(at + '.')) pk = p + key.slice(at.length);
@@ -256,8 +266,8 @@ export class Flow {
       } else if (n.type === 'assignment') {
         const left = child(n, 'left');
         const right = child(n, 'right');
-        if (!left || !right || this.text(left).replace(/\s+/g, '') !== key) return;
-        const rt = this.text(right).replace(/\s+/g, '');
+        if (!left || !right || this.compact(left) !== key) return;
+        const rt = this.compact(right);
         if (rt.startsWith(key + '.') || rt.startsWith(key + '(')) return; // model = model.to(device)
         if (/^(torch\.compile|nn\.DataParallel|torch\.nn\.DataParallel|DDP|DistributedDataParallel)\(/.test(rt) && rt.includes(key)) return;
         const v = this.values.valueOf(right);
