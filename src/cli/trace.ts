@@ -18,7 +18,7 @@ reaching cross_entropy, the first operation that produces NaN or Inf, and dropou
 training mode while gradients are off. Codes ML101-ML105 (docs/tracer.md).
 
 Options:
-  --module <name>        run a module as \`python -m <name>\` does (instead of a script)
+  -m, --module <name>    run a module as \`python -m <name>\` does (instead of a script)
   --cwd <dir>            working directory (default: the script's folder; with --module, the
                          current directory, which is where the module is looked up first)
   --python <interp>      interpreter with torch installed (default python3)
