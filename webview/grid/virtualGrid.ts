@@ -1,7 +1,11 @@
 /**
  * The virtualized card grid: a scroller, a sizer as tall as all rows, and a small pool of
- * absolutely positioned cards that are recycled as rows scroll in and out. Only the rows in
- * view (plus overscan) are in the DOM, however long the list is.
+ * absolutely positioned rows of cards that are recycled as rows scroll in and out. Only the rows
+ * in view (plus overscan) are in the DOM, however long the list is.
+ *
+ * Cards sit in row elements (`contain: strict`, moved by transform) rather than each being placed
+ * on its own: a paint of the grid then walks six rows and re-records only the row whose card
+ * changed, where it used to walk every card (about a tenth of the paint time, measured).
  */
 import { h } from '../dom/h';
 import { OFFSCREEN_BINDS_PER_FRAME, planBinds } from './bindPlan';
@@ -17,6 +21,12 @@ export const CARD_GEOMETRY: GridGeometry = { minCardWidth: 172, cardHeight: 240,
 // a row ahead is still bound (a few cards a frame, bindPlan.ts) before it scrolls into view.
 const OVERSCAN_ROWS = 1;
 
+interface RowView {
+  root: HTMLElement;
+  /** One per column, in order. */
+  cards: CardView[];
+}
+
 export interface VirtualGridOptions {
   imageFor(item: GridItem): ImageState;
   /** Ids of the cards now in range and of the row ahead of the scroll (for loading their images). */
@@ -31,7 +41,9 @@ export class VirtualGrid {
   private items: ItemList = ItemList.EMPTY;
   private layout: GridLayout = computeLayout(0, 0, CARD_GEOMETRY);
   private readonly rendered = new Map<number, CardView>();
-  private readonly free: CardView[] = [];
+  /** Row elements by row number, and the pool of rows out of range (all their cards parked). */
+  private readonly rows = new Map<number, RowView>();
+  private readonly freeRows: RowView[] = [];
   private activeIndex = 0;
   private frame = 0;
   private pendingScrollTop: number | null = null;
@@ -140,8 +152,12 @@ export class VirtualGrid {
     this.layout = computeLayout(this.items.length, this.width, CARD_GEOMETRY);
     this.sizer.style.height = `${this.layout.totalHeight}px`;
     if (prev.columns !== this.layout.columns || prev.cardWidth !== this.layout.cardWidth) {
-      for (const card of [...this.rendered.values(), ...this.free]) card.root.style.width = `${this.layout.cardWidth}px`;
-      for (const [, card] of this.rendered) card.item = null; // positions changed: re-place every card
+      // Rows hold one card per column: build them again for the new width.
+      if (this.element.contains(document.activeElement) && document.activeElement !== this.element) this.element.focus({ preventScroll: true });
+      for (const row of [...this.rows.values(), ...this.freeRows]) row.root.remove();
+      this.rows.clear();
+      this.freeRows.length = 0;
+      this.rendered.clear();
     }
     this.lastRange = null;
   }
@@ -186,7 +202,17 @@ export class VirtualGrid {
         if (card.root.contains(document.activeElement)) this.element.focus({ preventScroll: true });
         this.rendered.delete(index);
         card.park();
-        this.free.push(card);
+      }
+      for (const [r, row] of this.rows) {
+        if (r >= range.firstRow && r < range.endRow) continue;
+        this.rows.delete(r);
+        this.freeRows.push(row);
+      }
+      for (let r = range.firstRow; r < range.endRow; r++) {
+        if (this.rows.has(r)) continue;
+        const row = this.freeRows.pop() ?? this.createRow();
+        this.rows.set(r, row);
+        row.root.style.transform = `translateY(${cellPosition(this.layout, r * this.layout.columns).y}px)`;
       }
     }
     const needed: number[] = [];
@@ -197,14 +223,9 @@ export class VirtualGrid {
     const plan = all ? { now: needed, deferred: 0 } : planBinds(needed, view.firstIndex, view.endIndex, this.direction);
     for (const i of plan.now) {
       const item = this.items.at(i);
-      let card = this.rendered.get(i);
-      if (!card) {
-        card = this.free.pop() ?? this.createCard();
-        this.rendered.set(i, card);
-      }
+      const card = this.rows.get(Math.floor(i / this.layout.columns))!.cards[i % this.layout.columns]!;
+      this.rendered.set(i, card);
       card.bind(item, i, this.opts.imageFor(item));
-      const { x, y } = cellPosition(this.layout, i);
-      card.root.style.transform = `translate(${x}px, ${y}px)`;
       this.imagesChanged.delete(item.id);
     }
     // Images that arrived since the last frame: those in view now, a few off-screen ones per frame.
@@ -240,12 +261,24 @@ export class VirtualGrid {
     }
   }
 
-  private createCard(): CardView {
-    const card = new CardView();
-    card.root.style.height = `${this.layout.cardHeight}px`;
-    card.root.style.width = `${this.layout.cardWidth}px`;
-    this.element.appendChild(card.root);
-    return card;
+  /** A row of parked cards, one per column, placed by `render`. */
+  private createRow(): RowView {
+    const { columns, cardWidth, cardHeight, gap, padding } = this.layout;
+    const root = h('div', { class: 'grid-row', attrs: { role: 'presentation' } });
+    root.style.height = `${cardHeight}px`;
+    root.style.gap = `${gap}px`;
+    root.style.paddingLeft = `${padding}px`;
+    const cards: CardView[] = [];
+    for (let k = 0; k < columns; k++) {
+      const card = new CardView();
+      card.park();
+      card.root.style.height = `${cardHeight}px`;
+      card.root.style.width = `${cardWidth}px`;
+      root.appendChild(card.root);
+      cards.push(card);
+    }
+    this.element.appendChild(root);
+    return { root, cards };
   }
 
   /** Roving tabindex: one card is the grid's tab stop, the active one if it is rendered. */
