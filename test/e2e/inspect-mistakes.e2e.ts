@@ -93,6 +93,23 @@ test('Explorer → Inspect Mistakes → pick the data → the panel shows the mi
     assert.equal(await frame.locator('img[src="x"]').count(), 0);
     assert.deepEqual(dialogs, []);
 
+    // Keyboard: the grid is a roving-tabindex list. End reaches the last mistake, as many as
+    // PyTorch's accuracy on the 300 images leaves (scrolling it into view), Enter opens a card.
+    const focusedIndex = () => frame.locator(':focus').getAttribute('data-index');
+    await frame.locator('.card[data-index="0"]').focus();
+    await wb.page.keyboard.press('ArrowRight');
+    assert.equal(await focusedIndex(), '1');
+    assert.equal(await frame.locator(':focus .card-label').textContent(), want[1].label);
+    const numMistakes = Math.round(expected.datasets.images.numExamples * (1 - expected.datasets.images.accuracy));
+    await wb.page.keyboard.press('End');
+    assert.equal(await focusedIndex(), String(numMistakes - 1), 'End lands on the last mistake');
+    await wb.page.keyboard.press('Home');
+    assert.equal(await focusedIndex(), '0');
+    await wb.page.keyboard.press('Enter');
+    await frame.locator('#detail').waitFor({ state: 'visible' });
+    await wb.page.keyboard.press('Escape');
+    await frame.locator('#detail').waitFor({ state: 'hidden' });
+
     // Detail view and the metrics tab, for the record.
     await frame.locator('.card[data-index="0"]').click();
     await frame.locator('#detail').waitFor({ state: 'visible' });
