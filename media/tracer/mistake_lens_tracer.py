@@ -231,6 +231,13 @@ PRODUCERS = {"softmax": "softmax", "sigmoid": "sigmoid"}
 KEEPS_VALUES = set("view reshape squeeze unsqueeze flatten contiguous to float double half bfloat16 clone "
                    "__getitem__ permute transpose t detach cpu cuda type view_as reshape_as".split())
 TAG = "_mistake_lens_tag"
+# Set on a tensor whose extra axis was written for broadcasting (x[:, None], x.unsqueeze(1)): an outer
+# operation with it (positions, masks, one-hot, pairwise distances) is meant, not a bug. view/reshape
+# do not count: `y.view(-1, 1)` is mostly written to match a prediction's shape, and misses it.
+AXIS_TAG = "_mistake_lens_axis"
+ADDS_AXIS = {"unsqueeze", "__getitem__"}
+# Dtype/device moves keep that intent.
+KEEPS_AXIS = set("to float double half bfloat16 long int bool contiguous clone detach cpu cuda type".split())
 # Allocations without values (nn.Linear's torch.empty before init): whatever the memory held, NaN
 # included, is not a result computed from finite inputs.
 UNINITIALIZED = {"empty", "empty_like", "empty_strided", "new_empty", "new_empty_strided"}
@@ -254,6 +261,14 @@ def tensors_in(args, kwargs, torch):
     out = [a for a in args if isinstance(a, torch.Tensor)]
     out += [v for v in kwargs.values() if isinstance(v, torch.Tensor)]
     return out
+
+
+def storage_ptr(t):
+    """Where a tensor's memory starts (views of one tensor share it)."""
+    try:
+        return t.untyped_storage().data_ptr()  # torch >= 2.0
+    except AttributeError:
+        return t.storage().data_ptr()
 
 
 def all_finite(values, torch):
@@ -307,6 +322,13 @@ def make_mode(torch, findings, stats):
             if name and isinstance(out, torch.Tensor):
                 if name in ELEMENTWISE:
                     self.check_broadcast(name, args, kwargs, out)
+                if args and isinstance(args[0], torch.Tensor) and (
+                        (name in ADDS_AXIS and out.dim() > args[0].dim())
+                        or (name in KEEPS_AXIS and getattr(args[0], AXIS_TAG, False))):
+                    try:
+                        setattr(out, AXIS_TAG, True)
+                    except (AttributeError, RuntimeError):
+                        pass
                 if name in PRODUCERS:
                     try:
                         setattr(out, TAG, (PRODUCERS[name], self.here()))
@@ -368,15 +390,19 @@ def make_mode(torch, findings, stats):
                 for b in operands[i + 1:]:
                     # Same data in two shapes ((N,) and (N,1)) growing into a bigger result ((N,N)).
                     # Outer operations written on purpose ((N,1)*(1,M)) give both operands the same rank.
-                    if a.dim() != b.dim() and a.numel() == b.numel() > 1 and n_out > a.numel():
+                    # An axis added on purpose on either side ([:, None], unsqueeze) means the outer result is wanted.
+                    # So does one tensor against a view of itself (x - x.view(-1, 1)): elementwise it would be pointless.
+                    if a.dim() != b.dim() and a.numel() == b.numel() > 1 and n_out > a.numel() \
+                            and not getattr(a, AXIS_TAG, False) and not getattr(b, AXIS_TAG, False) \
+                            and storage_ptr(a) != storage_ptr(b):
                         loc = self.here()
                         if loc is None:
                             return
                         shapes = [shape(t) for t in operands]
                         findings.add(
                             "ML101", loc,
-                            "%s broadcasts %s with %s into %s: operands hold the same %d values in different shapes, "
-                            "so the result compares every element with every other. Make the shapes equal "
+                            "%s broadcasts %s with %s into %s: operands hold %d values each, in different shapes, "
+                            "so the result pairs every element of one with every element of the other. Make the shapes equal "
                             "(e.g. squeeze/view one side)." % (display_op(name), fmt(shape(a)), fmt(shape(b)),
                                                                fmt(shape(out)), a.numel()),
                             op=display_op(name), shapes=shapes, resultShape=shape(out))
@@ -389,15 +415,18 @@ def make_mode(torch, findings, stats):
             loc = self.here()
             if loc is None:
                 return
+            extra = {}
             try:
-                grown = " (broadcast to %s)" % fmt(list(torch.broadcast_shapes(inp.shape, target.shape)))
+                result = list(torch.broadcast_shapes(inp.shape, target.shape))
+                grown = " (broadcast to %s)" % fmt(result)
+                extra["resultShape"] = result
             except RuntimeError:
                 grown = ""
             findings.add(
                 "ML102", loc,
                 "%s gets input %s and target %s%s: the loss is averaged over mismatched pairs. "
                 "Give both the same shape." % (name, fmt(shape(inp)), fmt(shape(target)), grown),
-                op=name, shapes=[shape(inp), shape(target)])
+                op=name, shapes=[shape(inp), shape(target)], **extra)
 
         def check_logit_loss(self, name, args, kwargs):
             inp = arg(args, kwargs, 0, "input")
@@ -478,10 +507,11 @@ def report_train_mode(torch, findings, state, frame, module, kind, effect, relat
     The fix goes where the model is called without gradients: the outermost module call in user code;
     the line inside forward() where the layer runs (`inner` when the caller knows it) is the related location."""
     call_impl = torch.nn.Module._call_impl.__code__
-    outer, root = None, None
+    outer, root, outermost_call = None, None, None
     while frame is not None:
         if frame.f_code is call_impl:
             root = frame.f_locals.get("self", root)
+            outermost_call = frame
             caller = user_frame(frame.f_back)
             if caller is not None:
                 outer = caller
@@ -489,7 +519,7 @@ def report_train_mode(torch, findings, state, frame, module, kind, effect, relat
             frame = caller
             continue
         frame = frame.f_back
-    if outer is None:
+    if outer is None or called_by_library(outermost_call):
         return
     loc = location(outer)
     # (outermost forward number, place): one count per model call, whichever layers run in it
@@ -507,6 +537,16 @@ def report_train_mode(torch, findings, state, frame, module, kind, effect, relat
                  "Call model.eval() before evaluating (and model.train() after)."
                  % (what, name or what, "it" if kind == what else "its %s" % kind, effect),
                  **extra)
+
+
+def called_by_library(call_frame):
+    """True when the outermost model call comes from library code (update_bn, a trainer), not the user's line."""
+    if call_frame is None:
+        return False
+    caller = call_frame.f_back
+    while caller is not None and caller.f_code.co_name == "_wrapped_call_impl":  # torch >= 2.0
+        caller = caller.f_back
+    return caller is not None and not is_user_file(caller.f_code.co_filename)
 
 
 def functional_train_specs(torch):
@@ -604,6 +644,22 @@ def install_step_bound(torch, state, mode):
     torch.optim.Optimizer.__init__ = init
 
 
+def install_warning_location():
+    """torch warns with stacklevel=2, which lands on the tracer's own call line: show the user's line instead."""
+    import warnings
+
+    original = warnings.showwarning
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if os.path.abspath(filename) == TRACER_FILE:
+            frame = user_frame(sys._getframe(1))
+            if frame is not None:
+                filename, lineno, line = frame.f_code.co_filename, frame.f_lineno, None
+        return original(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = showwarning
+
+
 # ---------------------------------------------------------------- main
 def main():
     global SKIP
@@ -644,6 +700,7 @@ def main():
         signal.signal(signal.SIGALRM, on_alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
 
+    install_warning_location()
     sys.argv = [script] + script_args
     if kind == "script":
         sys.path.insert(0, os.path.dirname(script))
@@ -662,6 +719,9 @@ def main():
         stopped = "end" if exit_code == 0 else "error"
         if exit_code:
             error = {"type": "SystemExit", "message": "exit code %s" % exit_code}
+            if e.code is not None and not isinstance(e.code, int):
+                print(e.code, file=sys.stderr)  # what Python itself prints for sys.exit("message")
+                error["message"] = str(e.code)
     except BaseException as e:  # the script's own exception: reported, not the tracer's failure
         stopped = "error"
         tb = e.__traceback__

@@ -109,9 +109,11 @@ export async function runTraceCli(argv: string[], io: TraceIo = STDIO): Promise<
     );
     if (values.json) io.out(JSON.stringify(result, null, 2) + '\n');
     else io.out(formatTrace(result) + '\n');
-    if (result.stoppedBy === 'error' || result.killed) io.err(`mistake-lens: ${result.summary}\n`);
+    // With --json the failure is in the JSON; without it, the summary is already on stdout.
+    if (values.json && (result.stoppedBy === 'error' || result.killed)) io.err(`mistake-lens: ${result.summary}\n`);
     const problems = result.findings.some((f) => f.severity === 'error' || f.severity === 'warning');
-    return problems || result.stoppedBy === 'error' ? 1 : 0;
+    const failed = result.stoppedBy === 'error' || (result.stoppedBy === 'exited' && result.exitCode !== 0);
+    return problems || failed ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
   }

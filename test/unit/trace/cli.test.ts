@@ -47,6 +47,34 @@ describe('mistake-lens trace', () => {
   });
 });
 
+describe('mistake-lens trace: how a script ends', () => {
+  test('sys.exit("message"): the message reaches stderr, as with plain Python, and the summary (once); exit 1', async () => {
+    const r = await capture([fixture('exit_message.py'), '--python', PYTHON]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^fatal: config missing$/m);
+    assert.match(r.out, /The script failed: SystemExit: fatal: config missing/);
+    assert.doesNotMatch(r.err, /mistake-lens: The script failed/, 'the summary is not repeated on stderr');
+  });
+
+  test('os._exit(5) (no tracer summary) exits 1 and says how the script ended', async () => {
+    const r = await capture([fixture('os_exit.py'), '--python', PYTHON, '--json']);
+    assert.equal(r.code, 1);
+    const j = JSON.parse(r.out);
+    assert.deepEqual([j.stoppedBy, j.exitCode], ['exited', 5]);
+    assert.match(j.summary, /exit code 5/);
+  });
+
+  test('a folder is not a script: the error says what to do', async () => {
+    // A UserError: main.ts prints it on one line and exits 1.
+    await assert.rejects(capture([fixture('pkg_clean'), '--python', PYTHON]), /pkg_clean: it is a folder; give the script inside it, or run a package with --module/);
+  });
+
+  test('the step limit says that code after it (evaluation) was not traced', async () => {
+    const r = await capture([fixture('clean_classifier.py'), '--python', PYTHON, '--steps', '1']);
+    assert.match(r.out, /Stopped after 1 optimizer step \(the step limit\): code after that point \(e\.g\. an evaluation loop after training\) did not run/);
+  });
+});
+
 describe('mistake-lens trace --module', () => {
   test('--module with --cwd and args after --: JSON with the module, findings in the package file', async () => {
     const root = fixture('pkg_planted');

@@ -9,8 +9,8 @@ import { describe, test } from 'node:test';
 import { runTrace } from '../../../src/core/lint/trace/runner';
 import { fixture, markers, PYTHON, relatedLine } from './helpers';
 
-const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'nan_diverge.py', 'eval_train_mode.py', 'functional_dropout.py', 'functional_train_mode.py'];
-const CLEAN = ['clean_classifier.py', 'clean_regression.py', 'suppressed.py', 'clean_functional_dropout.py'];
+const PLANTED = ['broadcast_regression.py', 'softmax_cross_entropy.py', 'nan_log.py', 'nan_diverge.py', 'eval_train_mode.py', 'functional_dropout.py', 'functional_train_mode.py', 'accuracy_keepdim.py'];
+const CLEAN = ['clean_classifier.py', 'clean_regression.py', 'suppressed.py', 'clean_functional_dropout.py', 'clean_outer_ops.py'];
 
 describe('tracer: planted bugs', () => {
   for (const name of PLANTED) {

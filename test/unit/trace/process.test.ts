@@ -102,7 +102,7 @@ describe('tracer: interpreter problems', () => {
 
   test('a script that raises: stoppedBy error, its exception and user line, findings before it kept', async () => {
     const script = join(dir, 'raises.py');
-    writeFileSync(script, ['import torch', 'a = torch.zeros(4)', 'b = a.view(4, 1)', 'c = a * b', 'raise ValueError("bad row 7")', ''].join('\n'));
+    writeFileSync(script, ['import torch', 'a = torch.zeros(4)', 'b = torch.ones(4, 1)', 'c = a * b', 'raise ValueError("bad row 7")', ''].join('\n'));
     const r = await runTrace({ script, python: PYTHON });
     assert.equal(r.stoppedBy, 'error');
     assert.deepEqual([r.error?.type, r.error?.message, r.error?.line], ['ValueError', 'bad row 7', 5]);

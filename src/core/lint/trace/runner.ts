@@ -54,7 +54,8 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
     entry = ['--module', options.module, '--'];
   } else {
     script = resolve(options.script);
-    if (!existsSync(script) || !statSync(script).isFile()) throw new UserError(`cannot trace ${script}: no such file`, 'not-found');
+    if (!existsSync(script)) throw new UserError(`cannot trace ${script}: no such file`, 'not-found');
+    if (!statSync(script).isFile()) throw new UserError(`cannot trace ${script}: it is a folder; give the script inside it, or run a package with --module (mistakeLens.trace.command in the editor)`);
     cwd = options.cwd !== undefined ? resolve(options.cwd) : dirname(script);
     entry = ['--', script];
   }
@@ -234,8 +235,13 @@ function summarize(r: TraceResult, forwards: number, exit: { code: number | null
   switch (r.stoppedBy) {
     case 'end':
       return `The script ran to its end (${steps}).`;
-    case 'steps':
-      return r.steps > 0 ? `Stopped after ${steps} (the step limit).` : `Stopped after ${forwards - 1} model calls without an optimizer step (the step limit).`;
+    case 'steps': {
+      // Code after the limit (an evaluation loop after training) was not traced: say so, with the knob.
+      const rest = 'code after that point (e.g. an evaluation loop after training) did not run; raise the step limit to trace it';
+      return r.steps > 0
+        ? `Stopped after ${steps} (the step limit): ${rest}.`
+        : `Stopped after ${forwards - 1} model calls without an optimizer step (the step limit): ${rest}.`;
+    }
     case 'time':
       return r.killed
         ? `Stopped at the time limit of ${r.timeLimitSeconds} s: the script did not stop when asked, so its whole process group was killed (${steps} traced).`
