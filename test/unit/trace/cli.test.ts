@@ -64,6 +64,14 @@ describe('mistake-lens trace: how a script ends', () => {
     assert.match(j.summary, /exit code 5/);
   });
 
+  test("torch's own warnings point at the user's line, not into the tracer", async () => {
+    const file = fixture('broadcast_regression.py');
+    const r = await capture([file, '--python', PYTHON]);
+    const [, ml102] = markers(file);
+    assert.match(r.err, new RegExp(`broadcast_regression\\.py:${ml102.line}: UserWarning: Using a target size`));
+    assert.doesNotMatch(r.err, /mistake_lens_tracer\.py/);
+  });
+
   test('a folder is not a script: the error says what to do', async () => {
     // A UserError: main.ts prints it on one line and exits 1.
     await assert.rejects(capture([fixture('pkg_clean'), '--python', PYTHON]), /pkg_clean: it is a folder; give the script inside it, or run a package with --module/);
