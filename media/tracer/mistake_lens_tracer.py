@@ -436,6 +436,9 @@ def make_mode(torch, findings, stats):
             loc = self.here()
             if loc is None:
                 return
+            FIX = {"cross_entropy": "Pass the raw scores (logits).",
+                   "nll_loss": "Pass log_softmax(scores) instead.",
+                   "binary_cross_entropy_with_logits": "Pass the raw scores (logits)."}
             expects = {"cross_entropy": "logits (it applies log_softmax itself)",
                        "nll_loss": "log-probabilities (log_softmax, not softmax)",
                        "binary_cross_entropy_with_logits": "logits (it applies sigmoid itself)"}[name]
@@ -446,7 +449,7 @@ def make_mode(torch, findings, stats):
                 where = " (line %d)" % tag[1]["line"]
             findings.add("ML103", loc,
                          "%s receives the output of %s%s but expects %s: training still runs, with weak, "
-                         "squashed gradients. Pass the raw scores." % (name, tag[0], where, expects), **extra)
+                         "squashed gradients. %s" % (name, tag[0], where, expects, FIX[name]), **extra)
 
         def check_params(self, optimizer):
             """After a step: parameters that turned NaN/Inf (a diverging update) are the first non-finite values."""

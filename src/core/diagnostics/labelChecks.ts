@@ -98,7 +98,9 @@ export function errorBreakdownFinding(splits: SplitError[], goalError: number | 
   const largest = terms.reduce((a, b) => (b.value > a.value ? b : a));
   const final = test ?? val ?? trainDev ?? train;
   const details = { goalError: goalError ?? null, splits: labelled.map((s) => ({ ...s, role: splitRole(s.name) ?? null })), terms, largest: largest.value > 0 ? largest.term : null };
-  const table = `${labelled.map((s) => `${s.name} ${pct(s.error)}`).join(', ')}; ${terms.map((t) => `${t.label} ${t.value >= 0 ? '' : '-'}${pct(Math.abs(t.value))}`).join(', ')}`;
+  // A negative term is no problem of that kind (test error below train error): say so rather than print "-3.0%".
+  const termText = (t: (typeof terms)[number]) => (t.value >= 0 ? `${t.label} ${pct(t.value)}` : `no ${t.label} (${t.formula} = -${pct(-t.value)})`);
+  const table = `${labelled.map((s) => `${s.name} ${pct(s.error)}`).join(', ')}; ${terms.map(termText).join(', ')}`;
   if (goalError === undefined) {
     return finding('ML-M011', 'info', `Error by split: ${table}${largest.value > 0 ? `; the largest term is ${largest.label}` : ''} (give --goal-error for the avoidable bias).`, largest.value > 0 ? ADVICE[largest.term] : '', { location, details });
   }
