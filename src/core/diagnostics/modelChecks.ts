@@ -35,15 +35,25 @@ const argmaxRows = (values: Float32Array, n: number, cols: number): Int32Array =
   return out;
 };
 
-export function accuracyOf(values: Float32Array, n: number, cols: number, labels: Int32Array): { accuracy: number; labelled: number } {
+/**
+ * Accuracy over the labelled rows whose outputs are finite: rows with NaN/Inf have no prediction
+ * (argmax would call them class 0), and the report and the other checks leave them out too.
+ */
+export function accuracyOf(values: Float32Array, n: number, cols: number, labels: Int32Array): { accuracy: number; labelled: number; nonFinite: number } {
   const pred = argmaxRows(values, n, cols);
-  let ok = 0, labelled = 0;
+  let ok = 0, labelled = 0, nonFinite = 0;
   for (let i = 0; i < n; i++) {
     if (labels[i] < 0) continue;
+    let finite = true;
+    for (let c = 0; c < cols && finite; c++) finite = Number.isFinite(values[i * cols + c]);
+    if (!finite) {
+      nonFinite++;
+      continue;
+    }
     labelled++;
     if (pred[i] === labels[i]) ok++;
   }
-  return { accuracy: labelled ? ok / labelled : 0, labelled };
+  return { accuracy: labelled ? ok / labelled : 0, labelled, nonFinite };
 }
 
 // ------------------------------------------------------------------------------- ML-M001
@@ -290,11 +300,15 @@ export async function baselineCheck(
   for (let i = 0; i < sample.n; i++) for (let k = 0; k < per; k++) mean[k] += sample.inputs[i * per + k] / sample.n;
   const zeroClass = await classOf(new Float32Array(per));
   const meanClass = await classOf(mean);
-  const { accuracy, labelled } = accuracyOf(values, sample.n, cols, sample.labels);
+  const { accuracy, labelled, nonFinite } = accuracyOf(values, sample.n, cols, sample.labels);
   const rate = (c: number) => {
-    let k = 0;
-    for (let i = 0; i < sample.n; i++) if (sample.labels[i] === c) k++;
-    return labelled ? k / labelled : 0;
+    let k = 0, all = 0;
+    for (let i = 0; i < sample.n; i++) {
+      if (sample.labels[i] < 0) continue;
+      all++;
+      if (sample.labels[i] === c) k++;
+    }
+    return all ? k / all : 0;
   };
   const zeroAcc = rate(zeroClass), meanAcc = rate(meanClass);
   const details = { examples: sample.n, labelled, accuracy, zeroInput: { predicted: zeroClass, accuracy: zeroAcc }, meanInput: { predicted: meanClass, accuracy: meanAcc }, outputsConstant: constant, largestOutputSpread: spread };
@@ -307,7 +321,8 @@ export async function baselineCheck(
   if (accuracy <= best + margin) {
     return finding('ML-M005', 'error', `Accuracy on real inputs (${pct(accuracy)}) is no better than on all-zero inputs (${pct(zeroAcc)}) or the mean input (${pct(meanAcc)}) over ${plural(labelled, 'labelled example')}: the model does not extract information from its input.`, advice, { location, details });
   }
-  return finding('ML-M005', 'info', `Accuracy on real inputs is ${pct(accuracy)}, against ${pct(zeroAcc)} on all-zero inputs and ${pct(meanAcc)} on the mean input.`, '', { location, details });
+  const leftOut = nonFinite ? ` (${plural(nonFinite, 'example')} with NaN/Inf outputs left out, as everywhere in the report)` : '';
+  return finding('ML-M005', 'info', `Accuracy on real inputs is ${pct(accuracy)}${leftOut}, against ${pct(zeroAcc)} on all-zero inputs and ${pct(meanAcc)} on the mean input.`, '', { location, details });
 }
 
 // ------------------------------------------------------------------------------- ML-M006
@@ -379,7 +394,10 @@ export function sweepFinding(configured: SweepCandidate, results: { candidate: S
       { location, details },
     );
   }
-  return finding('ML-M007', 'info', `The configured pre-processing ${describeScale(configured)} gives ${pct(p1)} accuracy; no other scaling does clearly better (best alternative ${best ? `${best.candidate.name}: ${pct(p2)}` : 'none'}).`, '', { location, details });
+  const alternative = !best ? 'there is no alternative to compare'
+    : p2 > p1 ? `the best alternative, ${best.candidate.name}, gives ${pct(p2)}: higher, but within what ${plural(labelled, 'labelled example')} can tell apart`
+      : `no other scaling does better (best alternative ${best.candidate.name}: ${pct(p2)})`;
+  return finding('ML-M007', 'info', `The configured pre-processing ${describeScale(configured)} gives ${pct(p1)} accuracy; ${alternative}.`, '', { location, details });
 }
 
 // ------------------------------------------------------------------------------- ML-M008
