@@ -482,6 +482,9 @@ def make_mode(torch, findings, stats):
                 return
             if bool(torch.isfinite(out).all()) or not all_finite(list(args) + list(kwargs.values()), torch):
                 return
+            if name in ("log", "log2", "log10") and args and isinstance(args[0], torch.Tensor) \
+                    and bool(((args[0] == 0) | (args[0] == 1)).all()):
+                return  # log of a 0/1 mask: an additive -inf mask on purpose (attention), not a numeric accident
             self.nan_found = True
             loc = self.here()
             if loc is None:
