@@ -33,7 +33,7 @@ export function hoverMarkdown(f: TraceFinding): vscode.MarkdownString {
   if (f.resultShape) rows.push(`result: ${fmtShape(f.resultShape)}`);
   if (f.module) rows.push(`module: ${f.module}`);
   if (rows.length) md.appendCodeblock(rows.join('\n'), 'text');
-  md.appendText(f.message);
+  // The message itself is already in the same hover, from the diagnostic.
   return md;
 }
 
