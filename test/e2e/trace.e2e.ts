@@ -49,7 +49,10 @@ test('editor context menu → Trace Shapes in This Script → the planted bugs i
     const first = planted[0]!;
     const squiggles = wb.page.locator('.monaco-editor .squiggly-warning');
     assert.equal(await squiggles.count(), 2, 'one squiggle per finding');
-    const boxes = await squiggles.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await squiggles.evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, left: r.left, width: r.width, height: r.height };
+    }));
     const top = boxes.sort((a, b) => a.top - b.top)[0]!;
     await wb.page.mouse.move(top.left + top.width / 2, top.top + top.height / 2 - 4);
     const hover = wb.page.locator('.monaco-hover:not(.hidden)', { hasText: 'Mistake Lens trace' }).first();
