@@ -61,6 +61,7 @@ test('editor context menu → Trace Shapes in This Script → the planted bugs i
     assert.match(text, /Mistake Lens trace ML101/);
     for (const s of first.shapes) assert.ok(text.includes(s), `hover shows ${s}:\n${text}`);
     assert.match(text, /result: \(16, 16\)/);
+    await wb.page.waitForTimeout(400); // the hover fades in
     await wb.screenshot('hover');
   });
 });
