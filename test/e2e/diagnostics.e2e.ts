@@ -8,35 +8,20 @@
  * Needs the .vsix: `npm run package` first (npm run test:e2e does it).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { withWorkbench, type Workbench } from './harness';
+import { filesUnder, packagedVsix, withWorkbench, type Workbench } from './harness';
 
 const ROOT = join(__dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/diagnostics');
 const expected = JSON.parse(readFileSync(join(FIX, 'expected.json'), 'utf8')) as { models: Record<string, { bug: string | null }> };
 
-function vsixPath(): string {
-  const found = readdirSync(ROOT).filter((f) => /^mistake-lens-.*\.vsix$/.test(f)).map((f) => join(ROOT, f));
-  assert.ok(found.length > 0, 'no .vsix in the repository root: run `npm run package` first');
-  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
-}
-
 /** The two models (they share weights.bin, ONNX external data) and the clean data with its manifest (a split column). */
 function workspaceFiles(): Record<string, Uint8Array> {
-  const files: Record<string, Uint8Array> = {};
+  const files = filesUnder(join(FIX, 'data/clean'), 'data/');
   for (const f of ['softmax.onnx', 'clean.onnx', 'weights.bin']) files[`models/${f}`] = readFileSync(join(FIX, 'models', f));
-  const src = join(FIX, 'data/clean');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[`data/${relative(src, p)}`] = readFileSync(p);
-    }
-  };
-  walk(src);
   return files;
 }
 
@@ -60,7 +45,7 @@ async function problemsText(wb: Workbench, model: string): Promise<string> {
 
 test('softmax model: Run Diagnostics → the Problems panel and the Diagnostics tab show ML-M002 as a warning', { timeout: 300_000 }, async () => {
   assert.match(String(expected.models.softmax!.bug), /already probabilities/);
-  await withWorkbench({ name: 'diagnostics', vsix: vsixPath(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
+  await withWorkbench({ name: 'diagnostics', vsix: packagedVsix(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
     const frame = await runDiagnostics(wb, 'models/softmax.onnx');
     // Run Diagnostics brings its tab to the front.
     assert.equal(await frame.locator('#tab-diagnostics').getAttribute('aria-selected'), 'true');
@@ -114,7 +99,7 @@ test('softmax model: Run Diagnostics → the Problems panel and the Diagnostics 
 
 test('clean model, light theme: no warnings in the Diagnostics tab or the Problems panel', { timeout: 300_000 }, async () => {
   assert.equal(expected.models.clean!.bug, null);
-  await withWorkbench({ name: 'diagnostics-clean', vsix: vsixPath(), files: workspaceFiles(), trust: 'trusted', settings: { 'workbench.colorTheme': 'Default Light Modern' } }, async (wb) => {
+  await withWorkbench({ name: 'diagnostics-clean', vsix: packagedVsix(), files: workspaceFiles(), trust: 'trusted', settings: { 'workbench.colorTheme': 'Default Light Modern' } }, async (wb) => {
     const frame = await runDiagnostics(wb, 'models/clean.onnx');
     assert.equal(await frame.locator('#tab-diagnostics').getAttribute('aria-selected'), 'true');
     assert.equal(await frame.locator('.diag-row').count(), 21);
@@ -143,7 +128,7 @@ test('clean model, light theme: no warnings in the Diagnostics tab or the Proble
 });
 
 test("before any run the tab says how to start one, and its button diagnoses the panel's model and data", { timeout: 300_000 }, async () => {
-  await withWorkbench({ name: 'diagnostics-button', vsix: vsixPath(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
+  await withWorkbench({ name: 'diagnostics-button', vsix: packagedVsix(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
     await wb.explorerContextMenu('models/clean.onnx', 'Inspect Mistakes…');
     await wb.pickQuickInputItem(/manifest\.csv/, 30_000);
     const frame = await wb.webviewFrame({ title: /Mistakes/, timeoutMs: 60_000 });

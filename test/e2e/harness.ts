@@ -27,6 +27,27 @@ export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION ?? '4.100.3';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = resolve(REPO_ROOT, process.env.E2E_RESULTS_DIR ?? 'test-results/e2e');
 
+/** The newest Mistake Lens .vsix in the repository root (`npm run package` writes it): what users install. */
+export function packagedVsix(): string {
+  const found = readdirSync(REPO_ROOT).filter((f) => /^mistake-lens-.*\.vsix$/.test(f)).map((f) => join(REPO_ROOT, f));
+  if (found.length === 0) throw new Error('no .vsix in the repository root: run `npm run package` first');
+  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+}
+
+/** Every file under `dir` as workspace files named `prefix` + its path relative to `dir` (after `rename`). */
+export function filesUnder(dir: string, prefix: string, rename: (rel: string) => string = (r) => r): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (at: string) => {
+    for (const name of readdirSync(at)) {
+      const p = join(at, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[prefix + rename(p.slice(dir.length + 1).split(sep).join('/'))] = readFileSync(p);
+    }
+  };
+  walk(dir);
+  return files;
+}
+
 /** Chromium flags from the recipe: no sandbox (root), no GPU, nothing that phones home. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -649,7 +670,20 @@ export class Workbench {
         .last();
       await item.waitFor({ state: 'visible', timeout: timeoutMs });
       if (i < path.length - 1) await item.hover();
-      else await item.click();
+      else await this.clickUntilMenuCloses(item, menus.first());
+    }
+  }
+
+  /**
+   * A click can land while a context menu is still being laid out (after focus moves, e.g. from
+   * the terminal): the menu stays open and nothing is invoked. Click again then; an invoked entry
+   * closes the menu, so a second click never runs it twice.
+   */
+  private async clickUntilMenuCloses(item: Locator, menu: Locator): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await item.click();
+      const closed = await menu.waitFor({ state: 'hidden', timeout: 1_500 }).then(() => true, () => false);
+      if (closed || attempt === 3) return;
     }
   }
 

@@ -6,22 +6,16 @@
  * Needs the .vsix: `npm run package` first (npm run test:e2e does it).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import protobuf from 'protobufjs';
 import { onnxSchema } from '../../src/core/model/schema/onnxSchema.generated';
-import { withWorkbench } from './harness';
+import { filesUnder, packagedVsix, withWorkbench } from './harness';
 
 const ROOT = join(__dirname, '../..');
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const expected = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/expected.json'), 'utf8'));
-
-function vsixPath(): string {
-  const found = readdirSync(ROOT).filter((f) => /^mistake-lens-.*\.vsix$/.test(f)).map((f) => join(ROOT, f));
-  assert.ok(found.length > 0, 'no .vsix in the repository root: run `npm run package` first');
-  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-}
 
 /** The fixture model with "Bag" renamed in its class metadata to a string that is also HTML. */
 function hostileModel(): Uint8Array {
@@ -36,17 +30,10 @@ function hostileModel(): Uint8Array {
 
 /** The workspace: the model and the 300-image fixture folder, its Bag folder renamed too. */
 function workspaceFiles(): Record<string, Uint8Array> {
-  const files: Record<string, Uint8Array> = { 'models/fmnist.onnx': hostileModel() };
-  const src = join(ROOT, 'test/fixtures/data/images');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[`data/images/${relative(src, p).replace(/^Bag\//, `${HOSTILE}/`)}`] = readFileSync(p);
-    }
+  return {
+    'models/fmnist.onnx': hostileModel(),
+    ...filesUnder(join(ROOT, 'test/fixtures/data/images'), 'data/images/', (rel) => rel.replace(/^Bag\//, `${HOSTILE}/`)),
   };
-  walk(src);
-  return files;
 }
 
 /** What PyTorch computed on the fixture: the top mistakes as (true, predicted, confidence) in model class names. */
@@ -60,7 +47,7 @@ function expectedTop(n: number): { label: string; predicted: string; confidence:
 }
 
 test('Explorer → Inspect Mistakes → pick the data → the panel shows the mistakes PyTorch found', { timeout: 300_000 }, async () => {
-  await withWorkbench({ name: 'inspect', vsix: vsixPath(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
+  await withWorkbench({ name: 'inspect', vsix: packagedVsix(), files: workspaceFiles(), trust: 'trusted' }, async (wb) => {
     const dialogs: string[] = [];
     wb.page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -123,19 +110,13 @@ test('Explorer → Inspect Mistakes → pick the data → the panel shows the mi
 });
 
 test('in Restricted Mode, Inspect Mistakes explains and runs nothing', { timeout: 240_000 }, async () => {
-  await withWorkbench({ name: 'inspect-restricted', vsix: vsixPath(), files: { 'models/fmnist.onnx': hostileModel() }, trust: 'restricted' }, async (wb) => {
+  await withWorkbench({ name: 'inspect-restricted', vsix: packagedVsix(), files: { 'models/fmnist.onnx': hostileModel() }, trust: 'restricted' }, async (wb) => {
     assert.equal(await wb.isRestricted(), true);
     await wb.runCommand('Mistake Lens: Open Sample', 60_000);
     await wb.waitForNotification('needs a trusted workspace');
-    // A context-menu click can land while the menu is still being laid out (seen once in CI):
-    // the menu stays open and nothing is invoked. Try again then, up to three times.
-    for (let attempt = 1; ; attempt++) {
-      await wb.explorerContextMenu('models/fmnist.onnx', 'Inspect Mistakes…');
-      const shown = await wb.waitForNotification(/Inspect Mistakes runs a model, which needs a trusted workspace/, 8_000).then(() => true, () => false);
-      if (shown) break;
-      assert.ok(attempt < 3, 'the Restricted Mode warning for Inspect Mistakes never appeared');
-      await wb.page.keyboard.press('Escape');
-    }
+    // (A click that lands while the menu is still being laid out is retried by the harness.)
+    await wb.explorerContextMenu('models/fmnist.onnx', 'Inspect Mistakes…');
+    await wb.waitForNotification(/Inspect Mistakes runs a model, which needs a trusted workspace/);
     assert.equal(await wb.page.locator('iframe.webview').count(), 0, 'no panel opened');
     await wb.screenshot('restricted');
   });

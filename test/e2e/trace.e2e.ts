@@ -7,19 +7,13 @@
  * Screenshots: test-results/e2e/trace-*.png. Needs the .vsix: `npm run package` first.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { withWorkbench } from './harness';
+import { packagedVsix, withWorkbench } from './harness';
 
 const ROOT = join(__dirname, '../..');
 const SCRIPT = readFileSync(join(ROOT, 'test/fixtures/trace/broadcast_regression.py'), 'utf8');
-
-function vsixPath(): string {
-  const found = readdirSync(ROOT).filter((f) => /^mistake-lens-.*\.vsix$/.test(f)).map((f) => join(ROOT, f));
-  assert.ok(found.length > 0, 'no .vsix in the repository root: run `npm run package` first');
-  return found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
-}
 
 /** The planted lines (1-based) and shapes, from the fixture's `# BUG: CODE shapes=(…),(…)` markers. */
 const planted = SCRIPT.split('\n').flatMap((l, i) => {
@@ -31,7 +25,7 @@ test('editor context menu → Trace Shapes in This Script → the planted bugs i
   assert.deepEqual(planted.map((p) => p.code), ['ML101', 'ML102']);
   // The PATH's python3 may lack torch; a user points the extension at an interpreter that has it.
   const settings = { 'mistakeLens.pythonPath': '/usr/bin/python3' };
-  await withWorkbench({ name: 'trace', vsix: vsixPath(), files: { 'train_regression.py': new TextEncoder().encode(SCRIPT) }, trust: 'trusted', settings }, async (wb) => {
+  await withWorkbench({ name: 'trace', vsix: packagedVsix(), files: { 'train_regression.py': new TextEncoder().encode(SCRIPT) }, trust: 'trusted', settings }, async (wb) => {
     await wb.openFile('train_regression.py');
     await wb.page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
     await wb.pickContextMenu('Trace Shapes in This Script');
