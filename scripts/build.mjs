@@ -16,7 +16,7 @@ const node = {
 const builds = [
   {
     ...node,
-    entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts', 'diagnostics-worker': 'src/core/diagnostics/worker.ts', extension: 'src/extension/extension.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', worker: 'src/core/model/worker.ts', 'diagnostics-worker': 'src/core/diagnostics/worker.ts', 'lint-worker': 'src/core/lint/parseWorker.ts', extension: 'src/extension/extension.ts' },
     outdir: 'dist',
   },
   // The panel UI: a browser bundle (also inlined into the CLI's standalone HTML report).

@@ -8,14 +8,19 @@ import { extname, join } from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import { RuleContext } from './context';
 import { combineCells, type CombinedNotebook, combineNotebook, describeCellLine, mapToCells } from './notebook';
+import { MIN_PARALLEL_CHARS, parseHelperReady, parseInParallel, startParseHelper } from './parallelParse';
 import { loadPython, pythonParser } from './parser';
 import { RULE_FAMILIES } from './registry';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { convertTree, LineIndex, type Syntax } from './syntax';
 import type { Finding, LintOptions, NotebookFinding } from './types';
 
-/** Loads the WebAssembly parser; call (and await) once before the synchronous entry points. */
+/**
+ * Loads the WebAssembly parser; call (and await) once before the synchronous entry points.
+ * Also starts the thread that parses half of each large file (ready a little later).
+ */
 export async function initLint(): Promise<void> {
+  startParseHelper(); // loads its parser while this thread loads its own
   await loadPython();
 }
 
@@ -69,12 +74,31 @@ export class LintDocument {
   private cached: Finding[] | null = null;
   private cachedKey = '';
   private lastErrors: string[] = [];
+  /** Whether the first text was parsed on two threads (see parallelParse.ts). */
+  readonly parsedInParallel: boolean;
 
   constructor(private content: string) {
-    this.tree = pythonParser().parse(content);
-    if (!this.tree) throw new Error('mistake-lens lint: the parser returned no tree');
-    this.syntax = convertTree(this.tree, content);
+    // A large file is parsed on two threads; its tree-sitter tree, needed only for incremental
+    // reparsing, is then made on the first edit (or by prepareForEdits).
+    const split = parseInParallel(content);
+    this.parsedInParallel = split !== null;
+    if (split) {
+      this.tree = null;
+      this.syntax = split;
+    } else {
+      this.tree = parseWhole(content);
+      this.syntax = convertTree(this.tree, content);
+    }
     this.lines = new LineIndex(content);
+  }
+
+  /**
+   * Makes the tree an edit reparses incrementally, if the document was parsed on two threads;
+   * the editor calls it when idle, so that the first keystroke does not pay for a full parse.
+   */
+  prepareForEdits(): void {
+    if (this.tree) return;
+    this.tree = parseWhole(this.content);
   }
 
   get text(): string {
@@ -97,8 +121,7 @@ export class LintDocument {
     };
     const oldTree = this.tree;
     oldTree?.edit(edit);
-    const tree = pythonParser().parse(next, oldTree);
-    if (!tree) throw new Error('mistake-lens lint: the parser returned no tree');
+    const tree = parseWhole(next, oldTree);
     this.syntax = convertTree(tree, next, this.syntax.cache);
     oldTree?.delete();
     this.tree = tree;
@@ -146,6 +169,12 @@ export class LintDocument {
     this.tree?.delete();
     this.tree = null;
   }
+}
+
+function parseWhole(text: string, old?: Tree | null): Tree {
+  const tree = pythonParser().parse(text, old);
+  if (!tree) throw new Error('mistake-lens lint: the parser returned no tree');
+  return tree;
 }
 
 function toPoint(p: { line: number; character: number }) {
@@ -236,6 +265,8 @@ function describeFsError(e: unknown): string {
   return (e as Error).message;
 }
 
+const HELPER_WAIT_MS = 150;
+
 /** Lints files and folders (.py and .ipynb). Unreadable files are reported with `error`, not thrown. */
 export async function lintFiles(paths: readonly string[], options?: LintOptions): Promise<FileFindings[]> {
   await initLint();
@@ -249,6 +280,8 @@ export async function lintFiles(paths: readonly string[], options?: LintOptions)
       out.push({ file, findings: [], error: describeFsError(e) });
       continue;
     }
+    // the helper thread starts with the CLI; a large file is worth a short wait for it
+    if (text.length >= MIN_PARALLEL_CHARS) parseHelperReady(HELPER_WAIT_MS);
     try {
       const r = extname(file).toLowerCase() === '.ipynb' ? lintCombinedDetailed(combineNotebook(text), options) : lintSourceDetailed(text, options);
       out.push(r.errors.length ? { file, findings: r.findings, internalErrors: r.errors } : { file, findings: r.findings });

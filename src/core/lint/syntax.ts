@@ -7,6 +7,7 @@
  */
 import type { Language, Tree } from 'web-tree-sitter';
 import { openCursor, pythonParser, type RawCursor } from './parser';
+import type { DecodedStatement } from './syntaxCodec';
 import type { Position, Range } from './types';
 
 export interface PyNode {
@@ -122,15 +123,43 @@ function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: stri
         if (!LEAVES.has(type)) convertChildren(c, node, inner, types, named, fields);
         entry = { node, comments: inner };
       }
-      root.children.push(entry.node);
-      for (const cm of entry.comments) comments.push(cm);
-      const list = cache.get(key);
-      if (list) list.push(entry);
-      else cache.set(key, [entry]);
+      addStatement(root, comments, cache, key, entry);
     } while (c.nextSibling());
   }
   comments.sort((a, b) => a.start - b.start);
   return { root, comments, cache };
+}
+
+function addStatement(root: PyNode, comments: PyNode[], cache: TopCache, key: string, entry: TopEntry): void {
+  root.children.push(entry.node);
+  for (const cm of entry.comments) comments.push(cm);
+  const list = cache.get(key);
+  if (list) list.push(entry);
+  else cache.set(key, [entry]);
+}
+
+/**
+ * Extends a conversion of the start of `src` with the statements of the rest (parsed on another
+ * thread, already at their offsets in `src`), as if the whole file had been converted at once.
+ */
+export function appendStatements(s: Syntax, src: string, rest: { statements: DecodedStatement[]; comments: PyNode[] }): void {
+  const { root, comments, cache } = s;
+  root.end = src.length;
+  for (const entry of rest.statements) {
+    entry.node.parent = root;
+    addStatement(root, comments, cache, entry.node.type + '\u0000' + src.slice(entry.node.start, entry.node.end), entry);
+  }
+  for (const cm of rest.comments) comments.push(cm);
+  comments.sort((a, b) => a.start - b.start);
+}
+
+/** The parser's own copy of a type, field or operator name (see infoOf), for names that come from another thread. */
+export function internerFor(lang: Language): (s: string) => string {
+  const info = infoOf(lang);
+  const known = new Map<string, string>();
+  for (const t of info.types) if (t) known.set(t, t);
+  for (const f of info.fields) if (f) known.set(f, f);
+  return (x) => known.get(x) ?? x;
 }
 
 function convertChildren(c: RawCursor, top: PyNode, comments: PyNode[], types: string[], named: boolean[], fields: (string | null)[]): void {

@@ -57,17 +57,24 @@ export class PythonDiagnostics implements vscode.Disposable {
   }
 
   private schedule(doc: vscode.TextDocument): void {
-    
     if (doc.languageId !== 'python' || doc.uri.scheme === 'vscode-notebook-cell') return;
     this.debounce(doc.uri.toString(), async () => {
       const lint = await this.engine();
       const key = doc.uri.toString();
       let ld = this.docs.get(key);
+      const opened = !ld;
       if (ld) ld.setText(doc.getText());
       else this.docs.set(key, (ld = new lint.LintDocument(doc.getText())));
       const found = ld.lint();
       for (const e of ld.errors) this.log.error(`a lint rule failed on ${doc.uri.fsPath}: ${e}`);
       this.collection.set(doc.uri, found.map((f) => this.toDiagnostic(f, doc.uri)));
+      if (opened && ld.parsedInParallel) {
+        // a large file parsed on two threads has no tree to edit yet: make it now, not on the first keystroke
+        const parsed = ld;
+        setTimeout(() => {
+          if (this.docs.get(key) === parsed) parsed.prepareForEdits();
+        }, 0);
+      }
     });
   }
 
