@@ -4,7 +4,7 @@
  * loops around and calls into functions of the same file), and whether gradients are off.
  */
 import { argFor, argsOf, type FunctionInfo, Semantics } from './scope';
-import { child, type PyNode } from './syntax';
+import { child, memoOf, type PyNode } from './syntax';
 import { type ModuleVal, Values } from './values';
 
 export type ModeState = 'train' | 'eval' | 'unknown';
@@ -40,13 +40,8 @@ export class Flow {
   private readonly summaries = new Map<string, ModeState | null>();
   private readonly busy = new Set<string | FunctionInfo>();
   // Several rules ask the same questions about the same calls and loops.
-  private readonly backwardCalls = new Map<PyNode, boolean>();
-  private readonly regionBackward = new Map<PyNode, boolean>();
-  private readonly regionModels = new Map<PyNode, ModelCall[]>();
-  private readonly callees = new Map<PyNode, FunctionInfo | null>();
   private readonly events = new Map<string, ModeEvent[]>();
   private fnNames: Set<string> | null = null;
-  private readonly compacted = new Map<PyNode, string>();
 
   constructor(
     readonly sem: Semantics,
@@ -59,26 +54,29 @@ export class Flow {
 
   /** A node's text without whitespace (computed once: mode events compare it for every model key). */
   private compact(n: PyNode): string {
-    let t = this.compacted.get(n);
-    if (t === undefined) this.compacted.set(n, (t = this.text(n).replace(/\s+/g, '')));
+    const memo = memoOf(n, this.sem);
+    let t = memo.compact;
+    if (t === undefined) memo.compact = t = this.text(n).replace(/\s+/g, '');
     return t;
   }
 
   /** `loss.backward()`, `scaler.scale(loss).backward()`, `accelerator.backward(loss)`, `self.manual_backward(loss)`. */
   isBackwardCall(call: PyNode): boolean {
-    let r = this.backwardCalls.get(call);
+    const memo = memoOf(call, this.sem);
+    let r = memo.backwardCall;
     if (r === undefined) {
       const name = this.sem.calleeName(call);
       r = !!name && BACKWARD_NAMES.has(name) && child(call, 'function')?.type === 'attribute';
-      this.backwardCalls.set(call, r);
+      memo.backwardCall = r;
     }
     return r;
   }
 
   /** The function of this file a call runs (plain functions and `self.method(...)`). */
   localCallee(call: PyNode): FunctionInfo | null {
-    let r = this.callees.get(call);
-    if (r === undefined) this.callees.set(call, (r = this.findCallee(call)));
+    const memo = memoOf(call, this.sem);
+    let r = memo.callee as FunctionInfo | null | undefined;
+    if (r === undefined) memo.callee = r = this.findCallee(call);
     return r;
   }
 
@@ -110,11 +108,12 @@ export class Flow {
 
   /** Backward calls in a region, directly or through functions of this file. */
   regionHasBackward(region: PyNode): boolean {
-    let r = this.regionBackward.get(region);
+    const memo = memoOf(region, this.sem);
+    let r = memo.regionBackward;
     if (r === undefined) {
       r = this.searchBackward(region);
       // a function still being searched (recursion) may answer false too early: keep only what is final
-      if (r || this.busy.size === 0) this.regionBackward.set(region, r);
+      if (r || this.busy.size === 0) memo.regionBackward = r;
     }
     return r;
   }
@@ -136,10 +135,11 @@ export class Flow {
 
   /** Calls of torch models (values known to be nn.Module instances) in a region. Do not modify the result (it is shared). */
   modelCalls(region: PyNode): ModelCall[] {
-    const cached = this.regionModels.get(region);
+    const memo = memoOf(region, this.sem);
+    const cached = memo.models as ModelCall[] | undefined;
     if (cached) return cached;
     const out: ModelCall[] = [];
-    this.regionModels.set(region, out);
+    memo.models = out;
     this.sem.forLocal(region, (n) => {
       if (n.type !== 'call') return;
       const f = child(n, 'function');

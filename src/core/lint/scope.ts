@@ -4,7 +4,7 @@
  * `self.x` attributes, functions and the places they are called from.
  * Flow-insensitive on purpose: a reference sees the textually last definition before it.
  */
-import { child, type PyNode, unparen, walk } from './syntax';
+import { child, memoOf, type PyNode, unparen, walk } from './syntax';
 
 export type DefKind = 'assign' | 'for' | 'comp' | 'param' | 'import' | 'def' | 'class' | 'with' | 'aug' | 'other';
 
@@ -111,16 +111,10 @@ export class Semantics {
   private readonly scopeByNode = new Map<PyNode, Scope>();
   private readonly fnByNode = new Map<PyNode, FunctionInfo>();
   private readonly classByNode = new Map<PyNode, ClassInfo>();
-  private readonly qcache = new Map<PyNode, string | null>();
-  private readonly lookupCache = new Map<PyNode, Def | null>();
-  private readonly nameCache = new Map<PyNode, string | null>();
-  /** For argsOf. */
-  readonly argsCache = new Map<PyNode, Args>();
   /** Names bound by an import in any scope: a call through one can have any qualified name. */
   private readonly importNames = new Set<string>();
   /** Indexes into `calls` by callee name (NO_NAME: callees that are not a name or an attribute). */
   private readonly byCallee = new Map<string, number[]>();
-  private readonly localCache = new Map<PyNode, PyNode[]>();
 
   constructor(readonly root: PyNode, readonly src: string) {
     this.module = { node: root, kind: 'module', parent: null, defs: new Map() };
@@ -442,6 +436,9 @@ export class Semantics {
   /** The scope a node is evaluated in (for a def or class node: the scope it is defined in). */
   scopeOf(n: PyNode): Scope {
     for (let p: PyNode | null = n.parent; p; p = p.parent) {
+      const t = p.type;
+      // only these open a scope: skip the map for the others
+      if (t !== 'function_definition' && t !== 'class_definition' && t !== 'lambda' && t !== 'module') continue;
       const s = this.scopeByNode.get(p);
       if (s) return s;
     }
@@ -515,10 +512,10 @@ export class Semantics {
 
   /** The definition that a name reference sees. */
   lookup(ref: PyNode): Def | null {
-    const cached = this.lookupCache.get(ref);
-    if (cached !== undefined) return cached;
+    const memo = memoOf(ref, this);
+    if (memo.def !== undefined) return memo.def as Def | null;
     const r = this.lookupName(this.text(ref), ref);
-    this.lookupCache.set(ref, r);
+    memo.def = r;
     return r;
   }
 
@@ -572,8 +569,8 @@ export class Semantics {
 
   /** Fully qualified dotted name of a module-level path (`F.softmax` -> torch.nn.functional.softmax), or null for local values. */
   qname(e: PyNode): string | null {
-    const cached = this.qcache.get(e);
-    if (cached !== undefined) return cached;
+    const memo = memoOf(e, this);
+    if (memo.qname !== undefined) return memo.qname;
     let r: string | null = null;
     const n = unparen(e);
     if (n.type === 'identifier') {
@@ -588,7 +585,7 @@ export class Semantics {
       const q = obj ? this.qname(obj) : null;
       r = q && attr ? normalizeQ(`${q}.${this.text(attr)}`) : null;
     }
-    this.qcache.set(e, r);
+    memo.qname = r;
     return r;
   }
 
@@ -598,14 +595,8 @@ export class Semantics {
     return f ? this.qname(f) : null;
   }
 
-  /** For `recv.name(...)` returns name; for `name(...)` returns name. */
+  /** For `recv.name(...)` returns name; for `name(...)` returns name. (Not cached: a cache lookup costs as much.) */
   calleeName(call: PyNode): string | null {
-    let r = this.nameCache.get(call);
-    if (r === undefined) this.nameCache.set(call, (r = this.computeCalleeName(call)));
-    return r;
-  }
-
-  private computeCalleeName(call: PyNode): string | null {
     const f = child(call, 'function');
     if (!f) return null;
     if (f.type === 'identifier') return this.text(f);
@@ -650,11 +641,13 @@ export class Semantics {
    * function bodies for these: each region is walked once. Do not modify the result (it is shared).
    */
   localNodes(region: PyNode): PyNode[] {
-    let out = this.localCache.get(region);
+    const memo = memoOf(region, this);
+    let out = memo.local;
     if (!out) {
-      out = [];
-      collectLocal(region, out);
-      this.localCache.set(region, out);
+      const owner = OPENS_SCOPE.has(region.type) ? null : scopeOwner(region);
+      if (owner) out = within(this.localNodes(owner), region);
+      else collectLocal(region, (out = []));
+      memo.local = out;
     }
     return out;
   }
@@ -690,6 +683,44 @@ export class Semantics {
 
 const NO_NAME = '\u0000';
 
+const OPENS_SCOPE = new Set(['function_definition', 'class_definition', 'lambda', 'module']);
+
+/** The nearest ancestor that opens a scope (its local nodes include the region's). */
+function scopeOwner(n: PyNode): PyNode | null {
+  for (let p = n.parent; p; p = p.parent) if (OPENS_SCOPE.has(p.type)) return p;
+  return null;
+}
+
+/**
+ * The entries of `list` (an enclosing scope's local nodes, in pre-order, so sorted by start)
+ * that lie under `region`: a contiguous run, found by binary search instead of walking the
+ * region again. Nested loops and function bodies are asked about by several analyses.
+ */
+function within(list: PyNode[], region: PyNode): PyNode[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.start < region.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: PyNode[] = [];
+  for (let i = lo; i < list.length; i++) {
+    const n = list[i]!;
+    if (n.start >= region.end) break;
+    if (n.end > region.end || n === region) continue;
+    // same span as the region: a descendant (keep) or an ancestor (skip)
+    if (n.start === region.start && n.end === region.end && !isUnder(n, region)) continue;
+    out.push(n);
+  }
+  return out;
+}
+
+function isUnder(n: PyNode, region: PyNode): boolean {
+  for (let p = n.parent; p; p = p.parent) if (p === region) return true;
+  return false;
+}
+
 /** walkLocal's order, without a callback per node. */
 function collectLocal(n: PyNode, out: PyNode[]): void {
   for (const c of n.children) {
@@ -712,8 +743,9 @@ export interface Args {
 
 /** The arguments of a call (computed once per call: several rules and the value analysis ask). Do not modify the result. */
 export function argsOf(call: PyNode, sem: Semantics): Args {
-  let a = sem.argsCache.get(call);
-  if (!a) sem.argsCache.set(call, (a = computeArgs(call, sem)));
+  const memo = memoOf(call, sem);
+  let a = memo.args as Args | undefined;
+  if (!a) memo.args = a = computeArgs(call, sem);
   return a;
 }
 

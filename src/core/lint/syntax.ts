@@ -22,6 +22,42 @@ export interface PyNode {
   children: PyNode[];
   /** First operator token for operator nodes (`/`, `+`, `/=`, `and`, ...). */
   op: string | null;
+  /** What the current analysis cached about this node (see memoOf). */
+  memo: NodeMemo | null;
+}
+
+/**
+ * Facts one analysis (one Semantics and its Values) caches on a node. A field on the node is
+ * found much faster than an entry in a Map keyed by node, and these are asked for tens of
+ * thousands of times per lint. A memo belongs to one analysis: another analysis of the same
+ * tree (after an edit, trees are partly reused) starts a fresh one. Each node holds at most
+ * one memo, so what an older analysis left behind stays bounded.
+ */
+export class NodeMemo {
+  /** Semantics.lookup; undefined: not computed yet. */
+  def: unknown = undefined;
+  /** Semantics.qname. */
+  qname: string | null | undefined = undefined;
+  /** argsOf. */
+  args: unknown = undefined;
+  /** Semantics.localNodes. */
+  local: PyNode[] | undefined = undefined;
+  /** Values.valueOf. */
+  value: unknown = undefined;
+  /** Flow: the node's text without whitespace, isBackwardCall, localCallee, regionHasBackward, modelCalls. */
+  compact: string | undefined = undefined;
+  backwardCall: boolean | undefined = undefined;
+  callee: unknown = undefined;
+  regionBackward: boolean | undefined = undefined;
+  models: unknown = undefined;
+  constructor(readonly owner: object) {}
+}
+
+/** The memo of `n` for the analysis `owner`. */
+export function memoOf(n: PyNode, owner: object): NodeMemo {
+  let m = n.memo;
+  if (m === null || m.owner !== owner) n.memo = m = new NodeMemo(owner);
+  return m;
 }
 
 /** Node types whose children the rules never need. */
@@ -92,7 +128,7 @@ export function convertTree(tree: Tree, src: string, previous?: TopCache): Synta
 
 /** Makes no tree-sitter call other than through `c` (see DirectCursor). */
 function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: string, previous?: TopCache): Omit<Syntax, 'hasError'> {
-  const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null };
+  const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null, memo: null };
   const comments: PyNode[] = [];
   const cache: TopCache = new Map();
   if (c.firstChild()) {
@@ -102,7 +138,7 @@ function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: stri
       const type = types[tid] ?? 'ERROR';
       const start = c.start();
       const end = c.end();
-      const node: PyNode = { type, start, end, field: null, parent: root, children: [], op: null };
+      const node: PyNode = { type, start, end, field: null, parent: root, children: [], op: null, memo: null };
       if (type === 'comment') {
         comments.push(node);
         continue;
@@ -172,7 +208,7 @@ function convertChildren(c: RawCursor, top: PyNode, comments: PyNode[], types: s
     if (named[tid]) {
       const type = types[tid] ?? 'ERROR';
       const fid = FIELD_PARENTS.has(parent.type) ? c.fieldId() : 0;
-      const node: PyNode = { type, start: c.start(), end: c.end(), field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null };
+      const node: PyNode = { type, start: c.start(), end: c.end(), field: fid ? (fields[fid] ?? null) : null, parent, children: [], op: null, memo: null };
       if (type === 'comment') comments.push(node);
       else {
         parent.children.push(node);

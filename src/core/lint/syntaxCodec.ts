@@ -91,7 +91,7 @@ export function decodeStatements(enc: EncodedStatements, base: number, root: PyN
     left[left.length - 1]!--;
     const f = nodes[at + 3]!;
     const o = nodes[at + 4]!;
-    const node: PyNode = { type: strings[nodes[at]!]!, start: nodes[at + 1]! + base, end: nodes[at + 2]! + base, field: f < 0 ? null : strings[f]!, parent, children: [], op: o < 0 ? null : strings[o]! };
+    const node: PyNode = { type: strings[nodes[at]!]!, start: nodes[at + 1]! + base, end: nodes[at + 2]! + base, field: f < 0 ? null : strings[f]!, parent, children: [], op: o < 0 ? null : strings[o]!, memo: null };
     records[r] = node;
     if (parent === root) statements.push({ node, comments: [] });
     else parent.children.push(node);
@@ -106,7 +106,7 @@ export function decodeStatements(enc: EncodedStatements, base: number, root: PyN
   const cs = enc.comments;
   for (let i = 0; i < cs.length; i += 3) {
     const p = cs[i + 2]!;
-    const c: PyNode = { type: 'comment', start: cs[i]! + base, end: cs[i + 1]! + base, field: null, parent: p < 0 ? root : records[p]!, children: [], op: null };
+    const c: PyNode = { type: 'comment', start: cs[i]! + base, end: cs[i + 1]! + base, field: null, parent: p < 0 ? root : records[p]!, children: [], op: null, memo: null };
     if (p < 0) top.push(c);
     else statements[topOf[p]!]!.comments.push(c);
   }

@@ -7,7 +7,7 @@
  * Every property is optional: absent means "not known", and the rules only fire on what is known.
  */
 import { argFor, argsOf, type Args, type ClassInfo, type Def, type FunctionInfo, Semantics } from './scope';
-import { child, childrenOf, type PyNode, unparen } from './syntax';
+import { child, childrenOf, memoOf, type PyNode, unparen } from './syntax';
 
 export type Act = 'softmax' | 'log_softmax' | 'sigmoid' | 'logits' | 'log_probs';
 export type Shape = 'N1' | 'N';
@@ -177,7 +177,6 @@ export interface LossCall {
 }
 
 export class Values {
-  private readonly memo = new Map<PyNode, Val>();
   private readonly busy = new Set<PyNode | object>();
   private readonly fnReturn = new Map<FunctionInfo, Val>();
   private readonly classModule = new Map<ClassInfo, ModuleVal | null>();
@@ -193,7 +192,9 @@ export class Values {
   valueOf(e: PyNode | null): Val {
     if (!e) return EMPTY;
     e = unparen(e);
-    const m = this.memo.get(e);
+    // cached on the node for this.sem (RuleContext makes one Values per Semantics)
+    const memo = memoOf(e, this.sem);
+    const m = memo.value as Val | undefined;
     if (m) return m;
     if (this.busy.has(e) || this.depth > 80) return EMPTY;
     this.busy.add(e);
@@ -205,7 +206,7 @@ export class Values {
       this.depth--;
       this.busy.delete(e);
     }
-    this.memo.set(e, v);
+    memo.value = v;
     return v;
   }
 
