@@ -7,7 +7,7 @@ import { DatasetMemory, pickDataset } from './datasets';
 import { resolveModel } from './models';
 import { MistakesPanel, PANEL_VIEW_TYPE } from './panel/MistakesPanel';
 import { Runs } from './runs';
-import { PythonDiagnostics } from './lint/pythonDiagnostics';
+import { type LintStats, PythonDiagnostics } from './lint/pythonDiagnostics';
 import { ModelCodeLinks } from './lint/modelLinks';
 import { ModelDiagnostics } from './diagnostics/modelDiagnostics';
 import { ScriptTracer } from './trace/scriptTracer';
@@ -27,6 +27,8 @@ export interface MistakeLensApi {
   diagnose(model: string, data: string): Promise<DiagnoseReport | undefined>;
   /** What the panel's Diagnostics tab was last sent (undefined without a panel or a run). */
   shownDiagnostics(): DiagnosticsStatus | undefined;
+  /** How the last lint of an open Python file went (undefined until it is linted). */
+  lintStats(uri: vscode.Uri): LintStats | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): MistakeLensApi {
@@ -73,10 +75,11 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     await runs.inspect(model.fsPath, data, data === sample.data ? { saveConfig: false } : {});
   };
 
+  const python = new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log);
   context.subscriptions.push(
     log,
     runs,
-    new PythonDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
+    python,
     // model and code together: a diagnosed model's outputs, at the loss calls of the scripts that export or load it
     new ModelCodeLinks(diagnostics.onDidPublish, vscode.Uri.joinPath(context.extensionUri, 'docs', 'lint-rules.md'), log),
     tracer,
@@ -117,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): MistakeLensApi {
     shownReport: () => MistakesPanel.current?.lastReport,
     diagnose: runDiagnostics,
     shownDiagnostics: () => MistakesPanel.current?.lastDiagnostics,
+    lintStats: (uri) => python.statsOf(uri),
   };
 }
 

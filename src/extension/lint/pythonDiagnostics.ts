@@ -15,11 +15,22 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 };
 const DEBOUNCE_MS = 250;
 
+/** How the last lint of a Python file went (the extension API gives it to scripts and tests). */
+export interface LintStats {
+  lines: number;
+  /** Parse and rules, in this process. */
+  ms: number;
+  /** Whether the file was first parsed on two threads (large files). */
+  parsedInParallel: boolean;
+  findings: number;
+}
+
 export class PythonDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('mistake-lens');
   private readonly fixes = new WeakMap<vscode.Diagnostic, Finding['fix']>();
   private readonly docs = new Map<string, import('../../core/lint/index.js').LintDocument>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly stats = new Map<string, LintStats>();
   private readonly disposables: vscode.Disposable[] = [];
   private lint: Promise<LintModule> | undefined;
 
@@ -63,9 +74,13 @@ export class PythonDiagnostics implements vscode.Disposable {
       const key = doc.uri.toString();
       let ld = this.docs.get(key);
       const opened = !ld;
+      const t0 = performance.now();
       if (ld) ld.setText(doc.getText());
       else this.docs.set(key, (ld = new lint.LintDocument(doc.getText())));
       const found = ld.lint();
+      const stats: LintStats = { lines: doc.lineCount, ms: Math.round(performance.now() - t0), parsedInParallel: ld.parsedInParallel, findings: found.length };
+      this.stats.set(key, stats);
+      this.log.debug(`linted ${doc.uri.fsPath} (${stats.lines} lines) in ${stats.ms} ms${opened && ld.parsedInParallel ? ', parsed on two threads' : ''}: ${found.length} findings`);
       for (const e of ld.errors) this.log.error(`a lint rule failed on ${doc.uri.fsPath}: ${e}`);
       this.collection.set(doc.uri, found.map((f) => this.toDiagnostic(f, doc.uri)));
       if (opened && ld.parsedInParallel) {
@@ -126,8 +141,14 @@ export class PythonDiagnostics implements vscode.Disposable {
     return actions;
   }
 
+  /** The last lint of an open Python file, if it was linted. */
+  statsOf(uri: vscode.Uri): LintStats | undefined {
+    return this.stats.get(uri.toString());
+  }
+
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
+    this.stats.delete(key);
     this.docs.get(key)?.dispose();
     this.docs.delete(key);
     this.collection.delete(uri);
