@@ -84,7 +84,7 @@ test('a 12,000-line script is parsed on two threads and gets the one-thread find
   assert.ok(expected.length > 100, `${expected.length} findings`);
   await eventually(() => assert.deepEqual(keys(ours(doc.uri)), expected) ?? true, 20_000, 'the one-thread findings');
 
-  // an edit at the top moves every finding down a line (the tree for edits is made when idle)
+  // an edit at the top moves every finding down a line (only the edited statement is parsed again)
   const editor = await vscode.window.showTextDocument(doc);
   await editor.edit((e) => e.insert(new vscode.Position(0, 0), '# data: /srv/train\n'));
   await doc.save();

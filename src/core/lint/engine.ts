@@ -5,13 +5,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { Tree } from 'web-tree-sitter';
 import { RuleContext } from './context';
 import { combineCells, type CombinedNotebook, combineNotebook, describeCellLine, mapToCells } from './notebook';
 import { MIN_PARALLEL_CHARS, parseHelperReady, parseInParallel, startParseHelper } from './parallelParse';
 import { loadPython, pythonParser } from './parser';
 import { RULE_FAMILIES } from './registry';
 import { isSuppressed, parseSuppressions } from './suppress';
+import { reparseEdited } from './regionParse';
 import { convertTree, LineIndex, type Syntax } from './syntax';
 import type { Finding, LintOptions, NotebookFinding } from './types';
 
@@ -64,11 +64,11 @@ function runRules(syntax: Syntax, text: string, lines: LineIndex, options?: Lint
 }
 
 /**
- * A Python document that is linted repeatedly as it changes. Keeps the tree-sitter tree so an
- * edit reparses incrementally, and reuses the converted top-level statements that did not change.
+ * A Python document that is linted repeatedly as it changes. An edit re-parses only the
+ * top-level statements it touched (regionParse.ts); when that cannot be done safely (a syntax
+ * error before or after the edit), the whole text is parsed again.
  */
 export class LintDocument {
-  private tree: Tree | null;
   private syntax: Syntax;
   private lines: LineIndex;
   private cached: Finding[] | null = null;
@@ -76,57 +76,34 @@ export class LintDocument {
   private lastErrors: string[] = [];
   /** Whether the first text was parsed on two threads (see parallelParse.ts). */
   readonly parsedInParallel: boolean;
+  /** How the last edit was parsed: only the statements it touched, or the whole text (for tests and benchmarks). */
+  lastReparse: 'statements' | 'whole' | null = null;
 
   constructor(private content: string) {
-    // A large file is parsed on two threads; its tree-sitter tree, needed only for incremental
-    // reparsing, is then made on the first edit (or by prepareForEdits).
     const split = parseInParallel(content);
     this.parsedInParallel = split !== null;
-    if (split) {
-      this.tree = null;
-      this.syntax = split;
-    } else {
-      this.tree = parseWhole(content);
-      this.syntax = convertTree(this.tree, content);
-    }
+    this.syntax = split ?? parseAndConvert(content);
     this.lines = new LineIndex(content);
-  }
-
-  /**
-   * Makes the tree an edit reparses incrementally, if the document was parsed on two threads;
-   * the editor calls it when idle, so that the first keystroke does not pay for a full parse.
-   */
-  prepareForEdits(): void {
-    if (this.tree) return;
-    this.tree = parseWhole(this.content);
   }
 
   get text(): string {
     return this.content;
   }
 
+  /** The current syntax tree (read only; tests compare it with a fresh conversion of the text). */
+  get tree(): Syntax {
+    return this.syntax;
+  }
+
   /** Replaces [start, end) of the current text (UTF-16 offsets) with `newText`. */
   applyEdit(start: number, end: number, newText: string): void {
     const old = this.content;
     const next = old.slice(0, start) + newText + old.slice(end);
-    const oldLines = this.lines;
-    const nextLines = new LineIndex(next);
-    const edit = {
-      startIndex: start,
-      oldEndIndex: end,
-      newEndIndex: start + newText.length,
-      startPosition: toPoint(oldLines.position(start)),
-      oldEndPosition: toPoint(oldLines.position(end)),
-      newEndPosition: toPoint(nextLines.position(start + newText.length)),
-    };
-    const oldTree = this.tree;
-    oldTree?.edit(edit);
-    const tree = parseWhole(next, oldTree);
-    this.syntax = convertTree(tree, next, this.syntax.cache);
-    oldTree?.delete();
-    this.tree = tree;
+    const spliced = reparseEdited(this.syntax, next, start, end, newText.length);
+    this.lastReparse = spliced ? 'statements' : 'whole';
+    this.syntax = spliced ?? parseInParallel(next) ?? parseAndConvert(next);
     this.content = next;
-    this.lines = nextLines;
+    this.lines = new LineIndex(next);
     this.cached = null;
   }
 
@@ -165,20 +142,21 @@ export class LintDocument {
     return this.syntax.hasError;
   }
 
+  /** Nothing to free any more (the document keeps no tree-sitter tree); kept for callers. */
   dispose(): void {
-    this.tree?.delete();
-    this.tree = null;
+    this.cached = null;
   }
 }
 
-function parseWhole(text: string, old?: Tree | null): Tree {
-  const tree = pythonParser().parse(text, old);
+/** The whole text, on this thread. */
+function parseAndConvert(text: string): Syntax {
+  const tree = pythonParser().parse(text);
   if (!tree) throw new Error('mistake-lens lint: the parser returned no tree');
-  return tree;
-}
-
-function toPoint(p: { line: number; character: number }) {
-  return { row: p.line, column: p.character };
+  try {
+    return convertTree(tree, text);
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Lints one Python text, and reports internal rule errors next to the findings. Needs `await initLint()` first. */

@@ -1,9 +1,8 @@
 /**
  * A plain-JavaScript copy of the tree-sitter syntax tree. Reading nodes through the
  * WebAssembly boundary costs a call per property, so the tree is walked once with a
- * cursor and the rules then run on plain objects. Top-level statements whose text did not
- * change since the previous conversion are reused (offsets shifted), which keeps
- * re-linting after a small edit cheap.
+ * cursor and the rules then run on plain objects. After an edit only the statements it
+ * touched are parsed and copied again (regionParse.ts).
  */
 import type { Language, Tree } from 'web-tree-sitter';
 import { openCursor, pythonParser, type RawCursor } from './parser';
@@ -92,33 +91,26 @@ function infoOf(lang: Language): LangInfo {
   return info;
 }
 
-/** What a conversion keeps of each top-level statement, for reuse by the next conversion. */
-interface TopEntry {
-  node: PyNode;
-  comments: PyNode[];
-}
-export type TopCache = Map<string, TopEntry[]>;
-
 export interface Syntax {
   root: PyNode;
+  /** All comments, in source order. */
   comments: PyNode[];
   hasError: boolean;
-  /** Cache to pass to the next conversion of an edited version of the same document. */
-  cache: TopCache;
 }
 
-function shift(n: PyNode, delta: number): void {
+/** Moves a subtree's offsets (its comments are not under it: move them too). */
+export function shift(n: PyNode, delta: number): void {
   n.start += delta;
   n.end += delta;
   for (const c of n.children) shift(c, delta);
 }
 
-export function convertTree(tree: Tree, src: string, previous?: TopCache): Syntax {
+export function convertTree(tree: Tree, src: string): Syntax {
   const info = infoOf(tree.language);
   const c = openCursor(tree, directMatchesPublic);
   let s: Omit<Syntax, 'hasError'>;
   try {
-    s = convertWith(c, info, src, previous);
+    s = convertWith(c, info, src);
   } finally {
     c.close();
   }
@@ -127,10 +119,9 @@ export function convertTree(tree: Tree, src: string, previous?: TopCache): Synta
 }
 
 /** Makes no tree-sitter call other than through `c` (see DirectCursor). */
-function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: string, previous?: TopCache): Omit<Syntax, 'hasError'> {
+function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: string): Omit<Syntax, 'hasError'> {
   const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null, memo: null };
   const comments: PyNode[] = [];
-  const cache: TopCache = new Map();
   if (c.firstChild()) {
     do {
       const tid = c.typeId();
@@ -143,35 +134,12 @@ function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: stri
         comments.push(node);
         continue;
       }
-      const key = type + '\u0000' + src.slice(start, end);
-      const reuse = previous?.get(key)?.pop();
-      let entry: TopEntry;
-      if (reuse) {
-        const delta = start - reuse.node.start;
-        if (delta !== 0) {
-          shift(reuse.node, delta);
-          for (const cm of reuse.comments) shift(cm, delta);
-        }
-        reuse.node.parent = root;
-        entry = reuse;
-      } else {
-        const inner: PyNode[] = [];
-        if (!LEAVES.has(type)) convertChildren(c, node, inner, types, named, fields);
-        entry = { node, comments: inner };
-      }
-      addStatement(root, comments, cache, key, entry);
+      root.children.push(node);
+      if (!LEAVES.has(type)) convertChildren(c, node, comments, types, named, fields);
     } while (c.nextSibling());
   }
   comments.sort((a, b) => a.start - b.start);
-  return { root, comments, cache };
-}
-
-function addStatement(root: PyNode, comments: PyNode[], cache: TopCache, key: string, entry: TopEntry): void {
-  root.children.push(entry.node);
-  for (const cm of entry.comments) comments.push(cm);
-  const list = cache.get(key);
-  if (list) list.push(entry);
-  else cache.set(key, [entry]);
+  return { root, comments };
 }
 
 /**
@@ -179,11 +147,12 @@ function addStatement(root: PyNode, comments: PyNode[], cache: TopCache, key: st
  * thread, already at their offsets in `src`), as if the whole file had been converted at once.
  */
 export function appendStatements(s: Syntax, src: string, rest: { statements: DecodedStatement[]; comments: PyNode[] }): void {
-  const { root, comments, cache } = s;
+  const { root, comments } = s;
   root.end = src.length;
   for (const entry of rest.statements) {
     entry.node.parent = root;
-    addStatement(root, comments, cache, entry.node.type + '\u0000' + src.slice(entry.node.start, entry.node.end), entry);
+    root.children.push(entry.node);
+    for (const cm of entry.comments) comments.push(cm);
   }
   for (const cm of rest.comments) comments.push(cm);
   comments.sort((a, b) => a.start - b.start);

@@ -83,13 +83,6 @@ export class PythonDiagnostics implements vscode.Disposable {
       this.log.debug(`linted ${doc.uri.fsPath} (${stats.lines} lines) in ${stats.ms} ms${opened && ld.parsedInParallel ? ', parsed on two threads' : ''}: ${found.length} findings`);
       for (const e of ld.errors) this.log.error(`a lint rule failed on ${doc.uri.fsPath}: ${e}`);
       this.collection.set(doc.uri, found.map((f) => this.toDiagnostic(f, doc.uri)));
-      if (opened && ld.parsedInParallel) {
-        // a large file parsed on two threads has no tree to edit yet: make it now, not on the first keystroke
-        const parsed = ld;
-        setTimeout(() => {
-          if (this.docs.get(key) === parsed) parsed.prepareForEdits();
-        }, 0);
-      }
     });
   }
 
