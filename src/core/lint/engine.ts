@@ -101,7 +101,9 @@ export class LintDocument {
     const next = old.slice(0, start) + newText + old.slice(end);
     const spliced = reparseEdited(this.syntax, next, start, end, newText.length);
     this.lastReparse = spliced ? 'statements' : 'whole';
-    this.syntax = spliced ?? parseInParallel(next) ?? parseAndConvert(next);
+    // (not on two threads: a text that fails here almost always has a syntax error, and a cut
+    // file with an error is parsed a second time on one thread anyway)
+    this.syntax = spliced ?? parseAndConvert(next);
     this.content = next;
     this.lines = new LineIndex(next);
     this.cached = null;
