@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const split: number[] = [];
   const rules: number[] = [];
   const full: number[] = [];
-  const cpu = { parse: [] as number[], convert: [] as number[], split: [] as number[], rules: [] as number[], full: [] as number[], fresh: [] as number[], edit: [] as number[] };
+  const cpu = { bigEdit: [] as number[], parse: [] as number[], convert: [] as number[], split: [] as number[], rules: [] as number[], full: [] as number[], fresh: [] as number[], edit: [] as number[] };
   let findings = 0;
   for (let r = 0; r < runs; r++) {
     const parser = pythonParser();
@@ -143,28 +143,32 @@ async function main(): Promise<void> {
     d.dispose();
   }
 
-  // One-line edits on a 1,000-line file: incremental (LintDocument) vs a fresh lint.
-  const doc = new LintDocument(small);
-  doc.lint();
-  const lines = small.split('\n');
-  const edit: number[] = [];
-  const fresh: number[] = [];
-  for (let r = 0; r < Math.max(runs, 30); r++) {
-    const ln = 20 + ((r * 37) % (lines.length - 40));
+  // One-line edits: incremental (LintDocument: only the edited statement is parsed again) vs a fresh lint.
+  const editLine = (doc: LintDocument, r: number) => {
+    const ln = 20 + ((r * 37) % (doc.text.split('\n').length - 40));
     const text = doc.text;
     let off = 0;
     for (let i = 0; i < ln; i++) off = text.indexOf('\n', off) + 1;
     const lineEnd = text.indexOf('\n', off);
     const oldLine = text.slice(off, lineEnd);
-    const newLine = oldLine.trim() ? `${oldLine}  # edited ${r}` : oldLine;
-    edit.push(time(() => {
-      doc.applyEdit(off, lineEnd, newLine);
+    return () => {
+      doc.applyEdit(off, lineEnd, oldLine.trim() ? `${oldLine}  # edited ${r}` : oldLine);
       doc.lint();
-    }, cpu.edit));
+    };
+  };
+  const doc = new LintDocument(small);
+  doc.lint();
+  const edit: number[] = [];
+  const fresh: number[] = [];
+  for (let r = 0; r < Math.max(runs, 30); r++) {
+    edit.push(time(editLine(doc, r), cpu.edit));
     const after = doc.text;
     fresh.push(time(() => lintSource(after), cpu.fresh));
   }
-  doc.dispose();
+  const bigDoc = new LintDocument(big);
+  bigDoc.lint();
+  const bigEdit: number[] = [];
+  for (let r = 0; r < runs; r++) bigEdit.push(time(editLine(bigDoc, r * 11), cpu.bigEdit));
 
   const best = (xs: number[]) => Math.min(...xs);
   const row = (what: string, ms: number[], cpuMs?: number[], target?: number) =>
@@ -186,6 +190,7 @@ async function main(): Promise<void> {
     row(`10,000 lines: total lint (${findings} findings)`, full, cpu.full, 200),
     row('1,000 lines: fresh lint', fresh, cpu.fresh),
     row('1,000 lines: one-line edit, incremental re-lint (LintDocument)', edit, cpu.edit, 20),
+    row('10,000 lines: one-line edit, incremental re-lint (LintDocument)', bigEdit, cpu.bigEdit),
   ];
   // wall times scaled: the CPU time of a lint on two threads is more than the time it takes
   const scale = REFERENCE_CALIBRATION_MS / calib;
