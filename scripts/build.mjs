@@ -26,7 +26,7 @@ const builds = [
     loader: { '.css': 'text' },
   },
   // The benchmark sits beside the worker it measures; .vscodeignore keeps it out of the .vsix.
-  { ...node, entryPoints: { bench: 'bench/inspect.bench.ts', 'bench-host': 'bench/hostLoop.bench.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { bench: 'bench/inspect.bench.ts', 'bench-host': 'bench/hostLoop.bench.ts', 'bench-lint': 'bench/lint.bench.ts' }, outdir: 'dist' },
 ];
 
 // The Python grammar and tree-sitter runtime (WebAssembly) sit beside the bundles that load
