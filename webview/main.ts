@@ -2,16 +2,17 @@
  * Entry of the panel bundle (dist/webview.js).
  * - Inside VS Code (acquireVsCodeApi exists): say `ready`, then render what the host sends;
  *   view state goes through getState/setState.
- * - Otherwise it is the CLI's standalone HTML report: the report is the JSON in
- *   <script type="application/json" id="report-data">; cards show the source name, no images.
+ * - Otherwise it is the CLI's standalone HTML report: the report (summary and packed lists, see
+ *   reportData in src/core/report/html.ts) is the JSON in <script type="application/json"
+ *   id="report-data">; cards show the source name, no images.
  * Styles are injected as <style> text (the CSP allows inline styles, not inline scripts).
  */
 import type { PackedReport } from '../src/core/protocol';
-import { packReport } from '../src/core/report/packed';
+import { decodeBase64, fromTypedJson } from '../src/core/report/typedJson';
 import { App } from './app';
 import { h } from './dom/h';
 import { ProtocolClient } from './protocol/client';
-import { isReport } from './protocol/validate';
+import { parseHostMessage } from './protocol/validate';
 import panelCss from './styles/panel.css';
 import standaloneThemeCss from './styles/standalone-theme.css';
 import { registerToolkit } from './toolkit';
@@ -63,19 +64,21 @@ function startStandalone(): void {
   dark.addEventListener('change', applyScheme);
 
   const el = root();
-  let report: unknown;
+  // the same report message the extension sends the panel (see reportData in report/html.ts)
+  let parsed: ReturnType<typeof parseHostMessage>;
   try {
-    report = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null');
+    const data = JSON.parse(document.getElementById('report-data')?.textContent ?? 'null') as { report?: unknown; lists?: unknown } | null;
+    parsed = parseHostMessage({ type: 'report', report: data?.report, lists: fromTypedJson(data?.lists, { fromBase64: decodeBase64 }), partial: false });
   } catch (err) {
-    report = null;
-    console.error('[mistake-lens] report-data is not JSON', err);
+    parsed = { ok: false, reason: (err as Error).message };
   }
-  if (!isReport(report)) {
+  if (!parsed.ok || parsed.message.type !== 'report') {
+    console.error(`[mistake-lens] report-data: ${parsed.ok ? 'not a report' : parsed.reason}`);
     el.replaceChildren(h('p', { class: 'fatal', text: 'This page has no readable Mistake Lens report (expected a version-1 report in #report-data).' }));
     return;
   }
   const app = new App(el, { client: null, savedState: null, saveState: () => {} });
-  app.setReport(packReport(report), false); // one path for both: the grid reads columns
+  app.setReport({ report: parsed.message.report, lists: parsed.message.lists }, false);
 }
 
 registerToolkit();

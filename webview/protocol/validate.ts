@@ -2,7 +2,7 @@
  * Shape checks for messages from the host (DOM-free). The webview trusts nothing it is sent:
  * anything that does not look like a HostToWebview message is reported and dropped.
  */
-import type { ExampleView, HostToWebview, PackedLists, Report, ReportSummary, RunStatus } from '../../src/core/protocol';
+import type { ExampleView, HostToWebview, PackedLists, ReportSummary, RunStatus } from '../../src/core/protocol';
 import { checkPackedLists } from '../../src/core/report/packed';
 import { parseDiagnosticsStatus } from './validateDiagnostics';
 
@@ -21,14 +21,10 @@ export function isRunStatus(v: unknown): v is RunStatus {
 }
 
 /**
- * Enough of a Report to render without throwing: the version, the class list, the three
- * rankings and the metric blocks the panel reads. Field-level detail is the engine's contract.
+ * A Report without its three lists (the panel gets those packed, checked by checkPackedLists):
+ * enough to render without throwing — the version, the class list and the metric blocks the
+ * panel reads. Field-level detail is the engine's contract.
  */
-export function isReport(v: unknown): v is Report {
-  return isReportSummary(v) && Array.isArray(v.mistakes) && Array.isArray(v.hardest) && Array.isArray(v.labelIssues);
-}
-
-/** A Report without its three lists (the panel gets those packed, checked by checkPackedLists). */
 export function isReportSummary(v: unknown): v is ReportSummary & Record<string, unknown> {
   if (!isObj(v) || v.version !== 1) return false;
   if (!Array.isArray(v.classes) || !v.classes.every(isStr)) return false;

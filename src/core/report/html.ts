@@ -1,10 +1,14 @@
 /**
  * The standalone HTML report (`mistake-lens inspect … --out report.html`): one self-contained file
  * that runs the panel's own bundle (dist/webview.js) on the report, so there is one UI, not two.
- * Everything is inline; the CSP allows exactly that one script, by its SHA-256 hash.
+ * Everything is inline; the CSP allows exactly that one script, by its SHA-256 hash. The data is
+ * what the panel gets from the extension: the report's summary, and its ranked lists packed in
+ * columns, the typed arrays as base64 (typedJson.ts) — far faster to load than the report's JSON.
  */
 import { createHash } from 'node:crypto';
 import type { Report } from '../protocol';
+import { packReport } from './packed';
+import { toTypedJson } from './typedJson';
 
 /** Text for an HTML element body or a double-quoted attribute value. */
 export function escapeHtml(text: string): string {
@@ -36,6 +40,12 @@ export function cspSha256(script: string): string {
   return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 }
 
+/** What #report-data holds: `{ report: ReportSummary, lists: PackedLists with base64 typed arrays }`. */
+export function reportData(report: Report): unknown {
+  const packed = packReport(report);
+  return { report: packed.report, lists: toTypedJson(packed.lists, { toBase64: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') }) };
+}
+
 export function renderReportHtml(report: Report, webviewJs: string): string {
   const script = scriptForInline(webviewJs);
   const csp = [
@@ -61,7 +71,7 @@ export function renderReportHtml(report: Report, webviewJs: string): string {
     '</head>',
     '<body>',
     '<div id="app"></div>',
-    `<script type="application/json" id="report-data">${jsonForScript(report)}</script>`,
+    `<script type="application/json" id="report-data">${jsonForScript(reportData(report))}</script>`,
     `<script>${script}</script>`,
     '</body>',
     '</html>',
