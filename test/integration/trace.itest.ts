@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { test } from './host/runner';
+import { eventually, test } from './host/runner';
 
 const root = process.env.ML_REPO_ROOT!;
 
@@ -77,5 +77,55 @@ test('Trace Shapes in This Script with mistakeLens.trace.command: runs the confi
   } finally {
     await config().update('trace.command', undefined, vscode.ConfigurationTarget.Global);
     await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+  }
+}, { timeoutMs: 120_000 });
+
+test('Trace Shapes in This Script with {"launch": name}: runs that launch.json configuration (module, args, cwd)', async () => {
+  const config = () => vscode.workspace.getConfiguration('mistakeLens');
+  await config().update('pythonPath', '/usr/bin/python3', vscode.ConfigurationTarget.Global);
+  const ws = vscode.workspace.workspaceFolders![0].uri;
+  const pkg = vscode.Uri.joinPath(ws, 'launchpkg', 'mlpkg');
+  for (const name of ['__init__.py', 'losses.py', 'train.py']) {
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(pkg, name), readFileSync(join(root, 'test/fixtures/trace/pkg_planted/mlpkg', name)));
+  }
+  const losses = vscode.Uri.joinPath(pkg, 'losses.py');
+  const want = markers(readFileSync(losses.fsPath, 'utf8'));
+  // launch.json as users keep it: JSON with comments, a Node configuration beside the Python ones
+  const launchJson = `{
+  // Use IntelliSense to learn about possible attributes.
+  "version": "0.2.0",
+  "configurations": [
+    { "name": "Server", "type": "node", "request": "launch", "program": "\${workspaceFolder}/server.js" },
+    {
+      "name": "Train (3 epochs)",
+      "type": "debugpy",
+      "request": "launch",
+      "module": "mlpkg.train",
+      "args": ["--epochs", "3"],
+      "cwd": "\${workspaceFolder}/launchpkg",
+      "env": { "PYTHONHASHSEED": "0" },
+      "justMyCode": false
+    }
+  ]
+}
+`;
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(ws, '.vscode', 'launch.json'), new TextEncoder().encode(launchJson));
+  await eventually(() => (vscode.workspace.getConfiguration('launch', ws).get<{ name: string }[]>('configurations') ?? []).some((c) => c.name === 'Train (3 epochs)'), 20_000, 'launch.json read');
+  try {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // a name that is not there: nothing runs
+    await config().update('trace.command', { launch: 'Train (2 epochs)' }, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('mistakeLens.traceScript'), undefined);
+
+    await config().update('trace.command', { launch: 'Train (3 epochs)' }, vscode.ConfigurationTarget.Global);
+    const result = await vscode.commands.executeCommand<{ stoppedBy: string; module?: string; script: string; steps: number } | undefined>('mistakeLens.traceScript');
+    assert.ok(result, 'the command returned a result');
+    assert.deepEqual([result.stoppedBy, result.module, result.script, result.steps], ['end', 'mlpkg.train', vscode.Uri.joinPath(pkg, 'train.py').fsPath, 3]);
+    const diags = vscode.languages.getDiagnostics(losses).filter((d) => d.source === 'Mistake Lens trace');
+    assert.deepEqual(diags.map((d) => `${codeOf(d)}@${d.range.start.line}`), want.map((m) => `${m.code}@${m.line}`));
+  } finally {
+    await config().update('trace.command', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(ws, '.vscode', 'launch.json'));
   }
 }, { timeoutMs: 120_000 });

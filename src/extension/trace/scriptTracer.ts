@@ -55,8 +55,8 @@ export class ScriptTracer implements vscode.Disposable {
 
   /**
    * Traces what `mistakeLens.trace.command` names when it is set (a script or a module, like a
-   * launch.json configuration), else `arg` (a Uri from a menu) or the active editor's Python file;
-   * the result, or undefined when nothing ran.
+   * launch.json configuration, or one of launch.json's configurations by name), else `arg` (a Uri
+   * from a menu) or the active editor's Python file; the result, or undefined when nothing ran.
    */
   async run(arg: unknown): Promise<TraceResult | undefined> {
     if (!(await requireTrust('Trace Shapes in This Script', 'runs the script with your Python interpreter'))) return undefined;
@@ -64,11 +64,13 @@ export class ScriptTracer implements vscode.Disposable {
     const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
     const resource = active ?? folder?.uri;
     const config = vscode.workspace.getConfiguration('mistakeLens', resource);
-    // Read only in a trusted workspace (checked above; also a restricted configuration).
-    const parsed = parseTraceCommand(config.get<unknown>('trace.command'), {
-      workspaceFolder: folder?.uri.fsPath,
-      file: active?.scheme === 'file' ? active.fsPath : undefined,
-    });
+    // Read only in a trusted workspace (checked above; also a restricted configuration), as is
+    // launch.json, for `{"launch": name}`.
+    const parsed = parseTraceCommand(
+      config.get<unknown>('trace.command'),
+      { workspaceFolder: folder?.uri.fsPath, file: active?.scheme === 'file' ? active.fsPath : undefined },
+      vscode.workspace.getConfiguration('launch', folder?.uri).get<unknown[]>('configurations', []),
+    );
     let command: TraceCommand;
     switch (parsed.kind) {
       case 'invalid':

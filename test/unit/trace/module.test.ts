@@ -37,6 +37,13 @@ describe('tracer: --module', () => {
     assert.deepEqual(r.findings.map((f) => `${f.code}@${f.file}:${f.line}: ${f.message}`), []);
   });
 
+  test('env from a launch configuration reaches the script, on top of the environment', async () => {
+    const r = await runTrace({ module: 'mlpkg', cwd: CLEAN_ROOT, args: ['1'], python: PYTHON, env: { MISTAKE_LENS_TEST_DATA: '/srv/data dir', PYTHONWARNINGS: 'ignore' } });
+    assert.equal(r.stoppedBy, 'end', r.summary + '\n' + r.outputTail);
+    assert.match(r.outputTail, /data from env: \/srv\/data dir\b/);
+    assert.deepEqual(r.findings, []);
+  });
+
   test('the step bound applies to a module run too', async () => {
     const r = await runTrace({ module: 'mlpkg.train', cwd: PLANTED_ROOT, args: ['--epochs', '50'], python: PYTHON, steps: 3 });
     assert.equal(r.stoppedBy, 'steps');

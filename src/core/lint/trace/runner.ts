@@ -75,7 +75,7 @@ export async function runTrace(options: TraceOptions, hooks: TraceHooks = {}): P
     // fd 3: the tracer's findings; fd 4: the nonce, read and closed by the tracer before the script
     // starts (never in the environment, where /proc/<pid>/environ would keep it).
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
   });
   const nonceIn = child.stdio[4] as NodeJS.WritableStream | null;
   nonceIn?.on('error', () => {}); // the interpreter may exit before reading it (missing torch): reported below

@@ -90,6 +90,8 @@ export interface TraceSettings {
   timeLimitSeconds?: number;
   /** Working directory (default: the script's folder; for a module, the current directory). */
   cwd?: string;
+  /** Environment variables set for the run, on top of this process's (a launch configuration's `env`). */
+  env?: Readonly<Record<string, string>>;
   /** The tracer file (default: media/tracer/mistake_lens_tracer.py of this install). */
   tracerPath?: string;
 }
