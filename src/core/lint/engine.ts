@@ -8,11 +8,11 @@ import { extname, join } from 'node:path';
 import { RuleContext } from './context';
 import { combineCells, type CombinedNotebook, combineNotebook, describeCellLine, mapToCells } from './notebook';
 import { MIN_PARALLEL_CHARS, parseHelperReady, parseInParallel, startParseHelper } from './parallelParse';
-import { loadPython, pythonParser } from './parser';
+import { loadPython } from './parser';
 import { RULE_FAMILIES } from './registry';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { reparseEdited } from './regionParse';
-import { convertTree, LineIndex, type Syntax } from './syntax';
+import { LineIndex, parseSyntax, type Syntax } from './syntax';
 import type { Finding, LintOptions, NotebookFinding } from './types';
 
 /**
@@ -82,7 +82,7 @@ export class LintDocument {
   constructor(private content: string) {
     const split = parseInParallel(content);
     this.parsedInParallel = split !== null;
-    this.syntax = split ?? parseAndConvert(content);
+    this.syntax = split ?? parseSyntax(content);
     this.lines = new LineIndex(content);
   }
 
@@ -103,7 +103,7 @@ export class LintDocument {
     this.lastReparse = spliced ? 'statements' : 'whole';
     // (not on two threads: a text that fails here almost always has a syntax error, and a cut
     // file with an error is parsed a second time on one thread anyway)
-    this.syntax = spliced ?? parseAndConvert(next);
+    this.syntax = spliced ?? parseSyntax(next);
     this.content = next;
     this.lines = new LineIndex(next);
     this.cached = null;
@@ -147,17 +147,6 @@ export class LintDocument {
   /** Nothing to free any more (the document keeps no tree-sitter tree); kept for callers. */
   dispose(): void {
     this.cached = null;
-  }
-}
-
-/** The whole text, on this thread. */
-function parseAndConvert(text: string): Syntax {
-  const tree = pythonParser().parse(text);
-  if (!tree) throw new Error('mistake-lens lint: the parser returned no tree');
-  try {
-    return convertTree(tree, text);
-  } finally {
-    tree.delete();
   }
 }
 

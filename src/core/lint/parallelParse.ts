@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import type { ParseReply, ParseRequest } from './parallelProtocol';
 import { pythonParser } from './parser';
-import { appendStatements, convertTree, internerFor, type Syntax } from './syntax';
+import { appendStatements, internerFor, parseSyntax, type Syntax } from './syntax';
 import { decodeStatements } from './syntaxCodec';
 
 /** Below this size (about 2,000 lines) handing half the file over costs more than it saves. */
@@ -175,20 +175,11 @@ export function parseSplitAt(src: string, cut: number): Syntax | null {
   drain(h.port);
   h.port.postMessage({ id, text: src.slice(cut) } satisfies ParseRequest);
 
-  const head = src.slice(0, cut);
-  const tree = pythonParser().parse(head);
-  if (!tree) return null;
-  const lang = tree.language;
-  let syntax: Syntax;
-  try {
-    syntax = convertTree(tree, head);
-  } finally {
-    tree.delete();
-  }
+  const syntax = parseSyntax(src.slice(0, cut));
   // (a late answer to a request given up on is skipped by its id)
   if (syntax.hasError) return null;
   const reply = awaitReply(h, id);
   if (!reply || reply.kind !== 'parsed') return null;
-  appendStatements(syntax, src, decodeStatements(reply.encoded, cut, syntax.root, internerFor(lang)));
+  appendStatements(syntax, src, decodeStatements(reply.encoded, cut, syntax.root, internerFor(pythonParser().language!)));
   return syntax;
 }

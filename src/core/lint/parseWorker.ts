@@ -4,8 +4,8 @@
  * then bumps `flag[1]` to the request's id so a main thread blocked in Atomics.wait wakes up.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { loadPython, pythonParser } from './parser';
-import { convertTree } from './syntax';
+import { loadPython } from './parser';
+import { parseSyntax } from './syntax';
 import { encodeStatements } from './syntaxCodec';
 import type { ParseReply, ParseRequest } from './parallelProtocol';
 
@@ -19,16 +19,10 @@ function answer(reply: ParseReply): void {
 }
 
 function parse({ id, text }: ParseRequest): ParseReply {
-  const tree = pythonParser().parse(text);
-  if (!tree) return { kind: 'failed', id, error: 'the parser returned no tree' };
-  try {
-    const s = convertTree(tree, text);
-    // the main thread then parses the whole file itself: no need to send the statements
-    if (s.hasError) return { kind: 'syntaxError', id };
-    return { kind: 'parsed', id, encoded: encodeStatements(s.root.children, s.comments) };
-  } finally {
-    tree.delete();
-  }
+  const s = parseSyntax(text);
+  // the main thread then parses the whole file itself: no need to send the statements
+  if (s.hasError) return { kind: 'syntaxError', id };
+  return { kind: 'parsed', id, encoded: encodeStatements(s.root.children, s.comments) };
 }
 
 loadPython().then(

@@ -12,8 +12,7 @@
  * the new region; the region then ends where a new top-level statement starts. Otherwise the
  * caller parses the whole file.
  */
-import { pythonParser } from './parser';
-import { convertTree, type PyNode, shift, type Syntax } from './syntax';
+import { parseSyntax, type PyNode, shift, type Syntax } from './syntax';
 
 /** Index of the first element of `xs` (sorted by start) with start > `offset`. */
 function firstAfter(xs: readonly PyNode[], offset: number): number {
@@ -55,14 +54,7 @@ export function reparseEdited(prev: Syntax, next: string, start: number, end: nu
   // a line continued into the next statement (`x = 1 + \`) would join it in a whole-file parse
   if (/\\\s*$/.test(text)) return null;
 
-  const tree = pythonParser().parse(text);
-  if (!tree) return null;
-  let region: Syntax;
-  try {
-    region = convertTree(tree, text);
-  } finally {
-    tree.delete();
-  }
+  const region = parseSyntax(text);
   if (region.hasError) return null;
 
   const root = prev.root;

@@ -118,6 +118,17 @@ export function convertTree(tree: Tree, src: string): Syntax {
   return { ...s, hasError: tree.rootNode.hasError };
 }
 
+/** Parses `text` with the shared parser and copies the tree (the tree-sitter tree is freed). */
+export function parseSyntax(text: string): Syntax {
+  const tree = pythonParser().parse(text);
+  if (!tree) throw new Error('mistake-lens lint: the parser returned no tree');
+  try {
+    return convertTree(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
 /** Makes no tree-sitter call other than through `c` (see DirectCursor). */
 function convertWith(c: RawCursor, { types, named, fields }: LangInfo, src: string): Omit<Syntax, 'hasError'> {
   const root: PyNode = { type: 'module', start: 0, end: src.length, field: null, parent: null, children: [], op: null, memo: null };

@@ -1,6 +1,7 @@
 /** Shared bits of the lint tests: the corpus, its `# expect:` markers, applying fixes. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type PyNode, parseSyntax, type Syntax } from '../../../src/core/lint/syntax';
 import type { Finding, Fix } from '../../../src/core/lint/types';
 
 export const REPO = resolve(__dirname, '../../..');
@@ -53,3 +54,14 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');
 }
+
+/** A node and its subtree as plain data (type, offsets, field, operator, parent, children), to compare trees. */
+export function treeShape(n: PyNode): unknown {
+  return [n.type, n.start, n.end, n.field, n.op, n.parent?.type ?? null, n.parent?.start ?? null, n.children.map(treeShape)];
+}
+
+/** A whole conversion as one string: the tree, the comments, whether it has an error. */
+export const syntaxDump = (s: Syntax) => JSON.stringify([treeShape(s.root), s.comments.map(treeShape), s.hasError]);
+
+/** The reference: `src` parsed and copied on this thread, from scratch. */
+export const freshSyntax = (src: string) => parseSyntax(src);

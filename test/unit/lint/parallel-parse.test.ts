@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { combineNotebook, initLint, LintDocument, lintSource } from '../../../src/core/lint/index';
 import { cutPoint, MIN_PARALLEL_CHARS, parseHelperReady, parseInParallel, parseSplitAt, setParallelParse, startParseHelper, stopParseHelper } from '../../../src/core/lint/parallelParse';
-import { pythonParser } from '../../../src/core/lint/parser';
-import { convertTree, type PyNode, type Syntax } from '../../../src/core/lint/syntax';
-import { BUGGY, CLEAN, corpusFiles } from './helpers';
+import type { Syntax } from '../../../src/core/lint/syntax';
+import { BUGGY, CLEAN, corpusFiles, freshSyntax, syntaxDump } from './helpers';
 
 before(async () => {
   await initLint();
@@ -20,20 +19,9 @@ before(async () => {
 });
 after(() => setParallelParse(true));
 
-function shape(n: PyNode): unknown {
-  return [n.type, n.start, n.end, n.field, n.op, n.parent?.type ?? null, n.children.map(shape)];
-}
-function dump(s: Syntax, src: string): string {
-  return JSON.stringify([shape(s.root), s.comments.map(shape), s.hasError, src.length]);
-}
-function oneThread(src: string): Syntax {
-  const tree = pythonParser().parse(src)!;
-  try {
-    return convertTree(tree, src);
-  } finally {
-    tree.delete();
-  }
-}
+/** The tree, comments and error flag, and the text's length (the joined root spans the whole file). */
+const dump = (s: Syntax, src: string) => `${syntaxDump(s)}#${src.length}#${s.root.end}`;
+const oneThread = freshSyntax;
 /** Every line start a cut could use (column 0 after an empty line), whether or not it is safe. */
 function lineStartsAfterEmptyLine(src: string): number[] {
   const out: number[] = [];

@@ -10,27 +10,15 @@ import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { combineNotebook, initLint, LintDocument, lintSource } from '../../../src/core/lint/index';
 import { setParallelParse } from '../../../src/core/lint/parallelParse';
-import { pythonParser } from '../../../src/core/lint/parser';
-import { convertTree, type PyNode, type Syntax } from '../../../src/core/lint/syntax';
-import { BUGGY, CLEAN, corpusFiles } from './helpers';
+import { BUGGY, CLEAN, corpusFiles, freshSyntax, syntaxDump } from './helpers';
 
 before(async () => {
   await initLint();
   setParallelParse(false); // the reference and the documents here: one thread
 });
 
-function shape(n: PyNode): unknown {
-  return [n.type, n.start, n.end, n.field, n.op, n.parent?.type ?? null, n.parent?.start ?? null, n.children.map(shape)];
-}
-const dump = (s: Syntax) => JSON.stringify([shape(s.root), s.comments.map(shape), s.hasError]);
-function fresh(src: string): Syntax {
-  const tree = pythonParser().parse(src)!;
-  try {
-    return convertTree(tree, src);
-  } finally {
-    tree.delete();
-  }
-}
+const dump = syntaxDump;
+const fresh = freshSyntax;
 function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
