@@ -198,8 +198,12 @@ async function main(): Promise<void> {
   ];
   // wall times scaled: the CPU time of a lint on two threads is more than the time it takes
   const scale = REFERENCE_CALIBRATION_MS / calib;
+  const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+  const oneThread = parse.map((p, i) => p + convert[i]!);
   out.push(
     '',
+    `Ratios of medians in this run: parse + copy on two threads / on one thread ${twoThreads ? ratio(split, oneThread) : 'n/a'}; ` +
+      `1,000 lines, edit re-lint / fresh lint ${ratio(edit, fresh)}; 10,000 lines, edit re-lint / fresh lint ${ratio(bigEdit, full)}.`,
     `Estimate for a machine whose calibration loop takes ${REFERENCE_CALIBRATION_MS} ms (median wall ms x ${scale.toFixed(2)}): ` +
       `10,000-line lint ~${(median(full) * scale).toFixed(0)} ms, one-line edit re-lint ~${(median(edit) * scale).toFixed(0)} ms.`,
   );
