@@ -27,8 +27,13 @@ export const MIN_PARALLEL_CHARS = 64 * 1024;
  * and the helper encodes them; cuts from 0.45 to 0.65 measured best at 0.5-0.55 (bench:lint's file).
  */
 const CUT_AT = 0.52;
-/** The helper's answer is awaited this long before this thread parses the rest itself. */
-const HELPER_TIMEOUT_MS = 5000;
+/**
+ * How long this thread (the editor's extension host, blocked meanwhile) waits for the helper
+ * beyond its own part: a few times what that part took, at least a second. Past it the helper
+ * is stopped and the rest is parsed here.
+ */
+const HELPER_WAIT_FACTOR = 3;
+const HELPER_MIN_WAIT_MS = 1000;
 
 interface Helper {
   worker: Worker;
@@ -136,9 +141,9 @@ function drain(port: MessagePort): void {
   }
 }
 
-/** Waits for the answer to request `id`; null after the time limit (the helper is then stopped). */
-function awaitReply(h: Helper, id: number): ParseReply | null {
-  const deadline = performance.now() + HELPER_TIMEOUT_MS;
+/** Waits up to `ms` for the answer to request `id`; null after that (the helper is then stopped). */
+function awaitReply(h: Helper, id: number, ms: number): ParseReply | null {
+  const deadline = performance.now() + ms;
   for (;;) {
     const seen = Atomics.load(h.flag, 1);
     if (seen === id) break;
@@ -175,10 +180,11 @@ export function parseSplitAt(src: string, cut: number): Syntax | null {
   drain(h.port);
   h.port.postMessage({ id, text: src.slice(cut) } satisfies ParseRequest);
 
+  const started = performance.now();
   const syntax = parseSyntax(src.slice(0, cut));
   // (a late answer to a request given up on is skipped by its id)
   if (syntax.hasError) return null;
-  const reply = awaitReply(h, id);
+  const reply = awaitReply(h, id, Math.max(HELPER_MIN_WAIT_MS, HELPER_WAIT_FACTOR * (performance.now() - started)));
   if (!reply || reply.kind !== 'parsed') return null;
   appendStatements(syntax, src, decodeStatements(reply.encoded, cut, syntax.root, internerFor(pythonParser().language!)));
   return syntax;

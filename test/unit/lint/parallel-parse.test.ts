@@ -132,6 +132,19 @@ describe('parsing on two threads', () => {
     doc.dispose();
   });
 
+  test('a helper slower than the wait limit is stopped: the caller gets null after about a second', () => {
+    const head = 'import torch\n\n\n';
+    // about 5 MB after the cut: seconds of parsing on the helper, nothing before it here
+    const src = head + 'def f(x):\n    return torch.log(x)\n\n\n'.repeat(150_000);
+    const t = performance.now();
+    assert.equal(parseSplitAt(src, head.length), null);
+    const waited = performance.now() - t;
+    assert.ok(waited >= 1000 && waited < 2500, `gave up after ${waited.toFixed(0)} ms`);
+    assert.equal(parseHelperReady(), false, 'the helper was stopped');
+    startParseHelper();
+    assert.ok(parseHelperReady(20_000), 'a new helper starts');
+  });
+
   test('without the helper thread, files are parsed on one thread', () => {
     stopParseHelper();
     try {
