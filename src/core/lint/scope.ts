@@ -637,8 +637,9 @@ export class Semantics {
 
   /**
    * The calls, assignments and return statements in `region` outside nested functions, classes
-   * and lambdas, in the order walkLocal visits them. Several analyses scan the same loops and
-   * function bodies for these: each region is walked once. Do not modify the result (it is shared).
+   * and lambdas, in pre-order. Several analyses scan the same loops and function bodies for
+   * these: each scope is walked once, and a loop's share is cut out of its scope's list. Do not
+   * modify the result (it is shared).
    */
   localNodes(region: PyNode): PyNode[] {
     const memo = memoOf(region, this);
@@ -652,7 +653,7 @@ export class Semantics {
     return out;
   }
 
-  /** walkLocal for visitors that only look at calls, assignments and return statements (see localNodes). */
+  /** Visits the calls, assignments and return statements of `region` (see localNodes). */
   forLocal(region: PyNode, visit: (n: PyNode) => void): void {
     for (const n of this.localNodes(region)) visit(n);
   }
@@ -721,7 +722,7 @@ function isUnder(n: PyNode, region: PyNode): boolean {
   return false;
 }
 
-/** walkLocal's order, without a callback per node. */
+/** Pre-order, skipping nested functions, classes and lambdas. */
 function collectLocal(n: PyNode, out: PyNode[]): void {
   for (const c of n.children) {
     const t = c.type;

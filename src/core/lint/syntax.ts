@@ -274,16 +274,6 @@ export function walk(n: PyNode, visit: (n: PyNode) => boolean | void): void {
   for (const c of n.children) walk(c, visit);
 }
 
-const SCOPE_TYPES = new Set(['function_definition', 'class_definition', 'lambda']);
-/** Walks `n`'s subtree without entering nested functions, classes or lambdas. */
-export function walkLocal(n: PyNode, visit: (n: PyNode) => void): void {
-  for (const c of n.children) {
-    if (SCOPE_TYPES.has(c.type)) continue;
-    visit(c);
-    walkLocal(c, visit);
-  }
-}
-
 /** Strips parentheses: `((x))` -> `x`. */
 export function unparen(n: PyNode): PyNode {
   while (n.type === 'parenthesized_expression' && n.children.length === 1) n = n.children[0]!;
